@@ -1,0 +1,3 @@
+from kodaira_desktop.cli import main
+
+raise SystemExit(main())

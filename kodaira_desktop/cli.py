@@ -1,0 +1,198 @@
+"""The command-line front door (CONTRACTS.md §4). Thin: parse, call a use-case, report."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from kodaira_desktop import __version__
+
+if TYPE_CHECKING:
+    from kodaira_desktop.policy import PostingPolicy
+
+EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure reported to the user as one sentence on stderr."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kodaira-desktop",
+        description="小平市 SNS投稿予約 — Kodaira City social-media posting scheduler. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"kodaira-desktop {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=os.environ.get("KODAIRA_DATABASE_URL"),
+        help="SQLAlchemy URL (env KODAIRA_DATABASE_URL); default: SQLite in the user data folder",
+    )
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        default=os.environ.get("KODAIRA_POLICY"),
+        help="policy TOML file (env KODAIRA_POLICY); default: the city's rules",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=os.environ.get("KODAIRA_USER") or _login_name(),
+        help="acting user (env KODAIRA_USER); default: the OS login name",
+    )
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="the acting chief's password (first line of FILE); otherwise prompted",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the window, wait until the current month is shown, and exit 0",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create or upgrade the database, create the chief")
+    init.add_argument("--chief", required=True, metavar="NAME")
+    init.add_argument("--display-name", metavar="NAME")
+
+    users = commands.add_parser("users", help="staff and chiefs").add_subparsers(
+        dest="users_command", required=True, metavar="ACTION"
+    )
+    add = users.add_parser("add", help="add a user (a chief's action)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=("staff", "chief"), required=True)
+    add.add_argument("--channels", default="", metavar="KEY,KEY")
+    add.add_argument("--display-name", metavar="NAME")
+    users.add_parser("list", help="list users")
+    designate = users.add_parser("designate", help="set the channels of a staff member")
+    designate.add_argument("name")
+    designate.add_argument("--channels", required=True, metavar="KEY,KEY")
+    users.add_parser("passwd", help="change the acting chief's password")
+
+    creds = commands.add_parser("credentials", help="service credentials in the OS keyring")
+    creds_actions = creds.add_subparsers(
+        dest="credentials_command", required=True, metavar="ACTION"
+    )
+    creds_actions.add_parser("set", help="read a JSON object from stdin").add_argument("channel")
+    creds_actions.add_parser("check", help="verify against the service").add_argument("channel")
+
+    queue = commands.add_parser("queue", help="the shared posting queue").add_subparsers(
+        dest="queue_command", required=True, metavar="ACTION"
+    )
+    qadd = queue.add_parser("add", help="queue one item on one or more channels")
+    qadd.add_argument("--channel", action="append", required=True, metavar="KEY")
+    text = qadd.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text")
+    text.add_argument("--text-file", metavar="FILE")
+    qadd.add_argument("--at", metavar="ISO8601")
+    qadd.add_argument("--media", nargs="+", default=[], metavar="FILE")
+    qadd.add_argument("--image-url", action="append", default=[], metavar="URL")
+    qadd.add_argument("--title")
+    qadd.add_argument("--category", default="お知らせ")
+    qadd.add_argument("--emergency", metavar="REASON")
+    qlist = queue.add_parser("list", help="one row per channel entry")
+    qlist.add_argument("--json", action="store_true")
+    queue.add_parser("cancel", help="cancel an item").add_argument("item_id", type=int)
+    mark = queue.add_parser("mark", help="resolve an entry whose outcome is unknown")
+    mark.add_argument("entry_id", type=int)
+    mark.add_argument("--as", dest="outcome", choices=("published", "resend"), required=True)
+    mark.add_argument("--url", default="")
+
+    approvals = commands.add_parser("approvals", help="emergency overrides").add_subparsers(
+        dest="approvals_command", required=True, metavar="ACTION"
+    )
+    approvals.add_parser("list", help="entries awaiting the chief")
+    approvals.add_parser("approve").add_argument("item_id", type=int)
+    reject = approvals.add_parser("reject")
+    reject.add_argument("item_id", type=int)
+    reject.add_argument("--reason", required=True)
+
+    channels = commands.add_parser("channels", help="channels").add_subparsers(
+        dest="channels_command", required=True, metavar="ACTION"
+    )
+    channels.add_parser("list")
+    suspend = channels.add_parser("suspend", help="停止: hold a channel's entries")
+    suspend.add_argument("channel")
+    suspend.add_argument("--reason", required=True)
+    channels.add_parser("resume").add_argument("channel")
+
+    dispatch = commands.add_parser("dispatch", help="publish what is due")
+    dispatch.add_argument("--once", action="store_true")
+
+    audit = commands.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", required=True, metavar="ACTION"
+    )
+    audit.add_parser("verify")
+    export = audit.add_parser("export", help="CSV for information-disclosure requests")
+    export.add_argument("--output", metavar="FILE")
+
+    commands.add_parser("doctor", help="check database, keyring, policy and services")
+    return parser
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on this system
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_gui(args)
+        from kodaira_desktop.commands import run_command
+
+        return run_command(args)
+    except CliError as error:
+        if args.debug:
+            raise
+        print(f"kodaira-desktop: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+    except Exception as error:  # the last line of defence: one sentence, no traceback
+        if args.debug:
+            raise
+        print(f"kodaira-desktop: unexpected error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _open_gui(args: argparse.Namespace) -> int:
+    from kodaira_desktop.ui.app import run_gui
+
+    return run_gui(load_policy_option(args.policy), smoke=args.smoke)
+
+
+def load_policy_option(path: str | None) -> PostingPolicy:
+    """The --policy file, or the city's rules; a malformed file is refused (exit 2)."""
+    from kodaira_desktop.policy import PolicyError, PostingPolicy, load_policy
+
+    if not path:
+        return PostingPolicy.default()
+    try:
+        return load_policy(path)
+    except PolicyError as error:
+        raise CliError(str(error), EXIT_INVALID) from error
+
+
+def gui_main() -> int:
+    return main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -165,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return EXIT_FAILURE
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as error:  # the last line of defence: one sentence, no traceback
         if args.debug:
             raise

@@ -1,11 +1,247 @@
-"""Command handlers behind the command line."""
+"""Command handlers behind the command line (CONTRACTS.md §4): each reads its arguments,
+calls one use-case, and prints the outcome."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from kodaira_desktop.cli import CliError
+from kodaira_desktop.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
+from kodaira_desktop.policy import PolicyError
+from kodaira_desktop.services.context import AppContext, ServiceError
+
+Handler = Callable[[AppContext, argparse.Namespace], int]
 
 
 def run_command(args: argparse.Namespace) -> int:
-    raise CliError(f"the command {args.command!r} is not available yet")
+    try:
+        ctx = AppContext.create(database=args.database, policy_file=args.policy, login=args.user)
+    except PolicyError as error:
+        raise CliError(str(error), EXIT_INVALID) from error
+    try:
+        action = _action_name(args)
+        handler = HANDLERS.get(action)
+        if handler is None:
+            raise CliError(f"unknown command {action!r}", EXIT_INVALID)
+        return handler(ctx, args)
+    except ServiceError as error:
+        raise CliError(str(error), EXIT_INVALID if error.invalid else EXIT_FAILURE) from error
+    except _storage_errors() as error:
+        raise CliError(f"database error: {_first_line(error)}") from error
+    finally:
+        ctx.close()
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kodaira_desktop.store.errors import StoreError
+
+    return (SQLAlchemyError, StoreError)
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _action_name(args: argparse.Namespace) -> str:
+    sub = getattr(args, f"{args.command}_command", None)
+    return f"{args.command} {sub}" if sub else args.command
+
+
+# -- passwords -----------------------------------------------------------------------------
+
+
+def _password_lines(args: argparse.Namespace) -> list[str]:
+    if not args.password_file:
+        return []
+    try:
+        return Path(args.password_file).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise CliError(f"cannot read the password file: {error.strerror}", EXIT_INVALID) from error
+
+
+def _chief_password(args: argparse.Namespace, prompt: str = "課長のパスワード / chief's password: ") -> str:
+    lines = _password_lines(args)
+    if lines:
+        return lines[0]
+    if not sys.stdin.isatty():
+        raise CliError("the chief's password is needed: give --password-file FILE", EXIT_INVALID)
+    return getpass.getpass(prompt)
+
+
+def _new_password(args: argparse.Namespace, who: str, line: int = 0) -> str:
+    lines = _password_lines(args)
+    if len(lines) > line:
+        return lines[line]
+    if not sys.stdin.isatty():
+        raise CliError(
+            f"a new password for {who} is needed: give it in --password-file (line {line + 1})",
+            EXIT_INVALID,
+        )
+    first = getpass.getpass(f"{who} の新しいパスワード / new password for {who}: ")
+    if first != getpass.getpass("もう一度 / again: "):
+        raise CliError("the two passwords differ", EXIT_INVALID)
+    return first
+
+
+# -- handlers ------------------------------------------------------------------------------
+
+
+def cmd_init(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import accounts
+
+    store = ctx.store
+    existing = store.get_user_by_login(args.chief)
+    password = None
+    if existing is None or existing.public_key is None:
+        password = _new_password(args, args.chief)
+    print(accounts.initialize(ctx, args.chief, password, args.display_name or args.chief))
+    return EXIT_OK
+
+
+def cmd_users_add(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import accounts
+
+    bootstrap = not accounts.chief_exists(ctx)
+    chief_password = None if bootstrap else _chief_password(args)
+    new_password = None
+    if args.role == "chief":
+        new_password = _new_password(args, args.name, line=0 if bootstrap else 1)
+    user = accounts.add_user(
+        ctx,
+        args.name,
+        args.role,
+        args.channels,
+        display_name=args.display_name,
+        chief_password=chief_password,
+        new_password=new_password,
+    )
+    print(f"added {user.login} ({user.role}; channels: {', '.join(sorted(user.channels)) or '-'})")
+    return EXIT_OK
+
+
+def cmd_users_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    for user in ctx.store.list_users():
+        role = "chief" if user.role == "chief" else "staff"
+        channels = ",".join(sorted(user.channels)) or "-"
+        status = "" if user.active else " (inactive)"
+        print(f"{user.login}\t{role}\t{channels}\t{user.display_name}{status}")
+    return EXIT_OK
+
+
+def cmd_users_designate(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import accounts
+
+    user = accounts.set_designations(ctx, args.name, args.channels, _chief_password(args))
+    print(f"{user.login}: {', '.join(sorted(user.channels)) or '-'}")
+    return EXIT_OK
+
+
+def cmd_users_passwd(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import accounts
+
+    old = _chief_password(args, "現在のパスワード / current password: ")
+    new = _new_password(args, ctx.login, line=1)
+    accounts.change_password(ctx, old, new)
+    print("password changed")
+    return EXIT_OK
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise CliError(f"--at {value!r} is not an ISO 8601 date and time", EXIT_INVALID) from error
+    if when.tzinfo is None:
+        raise CliError(
+            f"--at {value!r} has no UTC offset: write it like 2026-11-25T10:00+09:00",
+            EXIT_INVALID,
+        )
+    return when
+
+
+def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import compose
+
+    if args.text_file:
+        try:
+            text = Path(args.text_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"cannot read --text-file: {error}", EXIT_INVALID) from error
+    else:
+        text = args.text
+    request = compose.ComposeRequest(
+        text=text,
+        channels=tuple(dict.fromkeys(args.channel)),
+        title=args.title,
+        media=tuple(Path(p) for p in args.media),
+        image_urls=tuple(args.image_url),
+        category=args.category,
+        at=_parse_at(args.at),
+        emergency_reason=args.emergency,
+    )
+    submitted = compose.submit(ctx, request)
+    print(submitted.item_id)
+    when = ctx.policy.localize(submitted.scheduled_at).isoformat()
+    note = "awaiting the chief's confirmation" if submitted.override_id else "scheduled"
+    print(f"item {submitted.item_id}: {note} at {when}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _entry_json(ctx: AppContext, entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "item_id": entry.item_id,
+        "channel": entry.channel_key,
+        "state": entry.state.value,
+        "scheduled_at": ctx.policy.localize(entry.scheduled_at).isoformat(),
+        "remote_id": entry.remote_id,
+        "remote_url": entry.remote_url,
+        "last_error": entry.last_error,
+        "attempts": entry.attempts,
+        "text": entry.text,
+    }
+
+
+def cmd_queue_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    rows = [_entry_json(ctx, e) for e in ctx.store.list_entries()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for row in rows:
+        print(
+            f"{row['id']}\titem {row['item_id']}\t{row['channel']}\t{row['state']}\t"
+            f"{row['scheduled_at']}\t{row['remote_url'] or ''}\t{row['last_error'] or ''}"
+        )
+    return EXIT_OK
+
+
+def cmd_queue_cancel(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import compose
+
+    cancelled = compose.cancel_item(ctx, args.item_id)
+    print(f"item {args.item_id}: {len(cancelled)} entr{'y' if len(cancelled) == 1 else 'ies'} cancelled")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Handler] = {
+    "init": cmd_init,
+    "users add": cmd_users_add,
+    "users list": cmd_users_list,
+    "users designate": cmd_users_designate,
+    "users passwd": cmd_users_passwd,
+    "queue add": cmd_queue_add,
+    "queue list": cmd_queue_list,
+    "queue cancel": cmd_queue_cancel,
+}
+
+__all__ = ["EXIT_FAILURE", "HANDLERS", "run_command"]

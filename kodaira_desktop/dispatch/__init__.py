@@ -1,0 +1,1 @@
+"""The dispatch engine: claims due entries, re-checks policy and approvals, publishes, records."""

@@ -1,0 +1,1 @@
+"""The use-cases both front doors call. No Qt here."""

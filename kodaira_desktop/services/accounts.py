@@ -1,0 +1,260 @@
+"""Users, roles, designations and the chief's confirmation (a password that unlocks a key)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from kodaira_desktop.domain.records import Role, User
+from kodaira_desktop.security import chief_keys, trust_root
+from kodaira_desktop.security.chief_keys import ChiefKeyMaterial, UnlockedKey
+from kodaira_desktop.security.lockout import remaining
+from kodaira_desktop.services import audit
+from kodaira_desktop.services.context import AppContext, ServiceError
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def acting_user(ctx: AppContext) -> User:
+    user = ctx.store.get_user_by_login(ctx.login)
+    if user is None or not user.active:
+        raise ServiceError(
+            f"'{ctx.login}' is not a registered user: ask the chief to add you "
+            f"(kodaira-desktop users add {ctx.login} --role staff --channels ...)"
+        )
+    return user
+
+
+def chief_exists(ctx: AppContext) -> bool:
+    return bool(ctx.store.list_users(role="chief", active_only=True))
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            f"the password must be at least {MIN_PASSWORD_LENGTH} characters", invalid=True
+        )
+
+
+def _material(user: User) -> ChiefKeyMaterial:
+    if user.public_key is None or user.encrypted_private_key is None or not user.kdf_params:
+        raise ServiceError(f"chief '{user.login}' has no confirmation key; run init again")
+    return ChiefKeyMaterial(
+        public_key=user.public_key,
+        encrypted_private_key=user.encrypted_private_key,
+        kdf_params=json.loads(user.kdf_params),
+    )
+
+
+def confirm_chief(ctx: AppContext, login: str, password: str) -> UnlockedKey:
+    """Unlock a chief's key with their password. Every attempt is audited; five wrong ones in a
+    row lock that chief's confirmation for ten minutes."""
+    user = ctx.store.get_user_by_login(login)
+    if user is None or user.role != "chief" or not user.active:
+        audit.record(ctx, "chief.confirm_refused", login, {"why": "not a chief"}, actor=login)
+        raise ServiceError(f"'{login}' is not a chief (秘書広報課長)")
+    now = ctx.clock.now()
+    if user.is_locked(now):
+        minutes = max(1, round(remaining(user.locked_until, now).total_seconds() / 60))
+        audit.record(ctx, "chief.confirm_locked", login, {}, actor=login)
+        raise ServiceError(
+            f"too many wrong passwords: {login}'s confirmation is locked for {minutes} more "
+            "minute(s) (パスワード誤りが続いたためロック中です)"
+        )
+    try:
+        key = chief_keys.unlock(_material(user), password)
+    except chief_keys.WrongPassword:
+        after = ctx.store.record_attempt(login, succeeded=False)
+        audit.record(
+            ctx,
+            "chief.password_wrong",
+            login,
+            {"failed_attempts": after.failed_attempts},
+            actor=login,
+        )
+        raise ServiceError(f"wrong password for {login} (パスワードが違います)") from None
+    ctx.store.record_attempt(login, succeeded=True)
+    audit.record(ctx, "chief.confirmed", login, {}, actor=login)
+    return key
+
+
+def _create_chief_key(ctx: AppContext, login: str, password: str) -> ChiefKeyMaterial:
+    check_new_password(password)
+    return chief_keys.generate_chief_key(password, cost=ctx_cost(ctx))
+
+
+def ctx_cost(ctx: AppContext) -> chief_keys.ScryptCost:
+    """The scrypt cost; tests lower it with KODAIRA_TEST_SCRYPT_N (never below 2**10)."""
+    test_n = ctx.environ.get("KODAIRA_TEST_SCRYPT_N")
+    if test_n:
+        return chief_keys.ScryptCost(n=max(2**10, int(test_n)))
+    return chief_keys.DEFAULT_COST
+
+
+def trust_root_path(ctx: AppContext) -> Path | None:
+    for candidate in ctx.paths.trust_root_candidates:
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def read_root(ctx: AppContext) -> trust_root.TrustRoot | None:
+    path = trust_root_path(ctx)
+    return trust_root.read_trust_root(path) if path else None
+
+
+def _pin_root(ctx: AppContext, login: str, public_key: bytes) -> Path:
+    """Write the root of trust machine-wide, or per user when the machine folder is not
+    writable (a non-administrator install)."""
+    last_error: OSError | None = None
+    for candidate in ctx.paths.trust_root_candidates:
+        try:
+            trust_root.write_trust_root(
+                candidate, chief_keys.fingerprint(public_key), login, replace=True
+            )
+            return candidate
+        except OSError as error:
+            last_error = error
+    raise ServiceError(f"cannot write the root of trust: {last_error}")
+
+
+def initialize(ctx: AppContext, chief_login: str, password: str | None, display: str) -> str:
+    """Create or upgrade the database and create the first chief. Returns a summary."""
+    store = ctx.store  # opening it creates/upgrades the schema and seeds the channels
+    existing = store.get_user_by_login(chief_login)
+    if existing is not None and existing.role == "chief" and existing.public_key is not None:
+        if read_root(ctx) is None:
+            raise ServiceError(
+                "the database has this chief but this PC has no pinned root of trust; "
+                "copy trust-root.toml from the first PC into the machine config folder"
+            )
+        return f"database up to date; chief {chief_login} exists"
+    if chief_exists(ctx):
+        raise ServiceError(
+            "a chief already exists: add further chiefs with 'users add NAME --role chief'",
+            invalid=True,
+        )
+    if password is None:
+        raise ServiceError("a password for the chief is required", invalid=True)
+    material = _create_chief_key(ctx, chief_login, password)
+    if existing is None:
+        store.add_user(chief_login, display or chief_login, "chief")
+    _store_key(ctx, chief_login, material)
+    path = _pin_root(ctx, chief_login, material.public_key)
+    audit.record(
+        ctx,
+        "user.chief_created",
+        chief_login,
+        {"fingerprint": chief_keys.fingerprint(material.public_key), "root": True},
+        actor=chief_login,
+    )
+    return (
+        f"database ready; chief {chief_login} created; root of trust pinned in {path} "
+        f"({chief_keys.short_fingerprint(material.public_key)})"
+    )
+
+
+def _store_key(
+    ctx: AppContext,
+    login: str,
+    material: ChiefKeyMaterial,
+    endorsed_by: str | None = None,
+    endorsement: bytes | None = None,
+) -> None:
+    ctx.store.set_chief_key(
+        login,
+        public_key=material.public_key,
+        encrypted_private_key=material.encrypted_private_key,
+        kdf_params=json.dumps(dict(material.kdf_params)),
+        endorsed_by=endorsed_by,
+        endorsement=endorsement,
+    )
+
+
+def parse_channels(ctx: AppContext, spec: str | Iterable[str]) -> list[str]:
+    keys = [k.strip() for k in spec.split(",")] if isinstance(spec, str) else list(spec)
+    keys = [k for k in keys if k]
+    known = {channel.key for channel in ctx.store.list_channels()}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise ServiceError(
+            f"unknown channel {unknown[0]!r} (known: {', '.join(sorted(known))})", invalid=True
+        )
+    return keys
+
+
+def require_chief(ctx: AppContext, password: str | None) -> UnlockedKey:
+    """The acting user must be a chief and confirm with their password."""
+    if password is None:
+        raise ServiceError("this action needs the chief's password", invalid=True)
+    return confirm_chief(ctx, ctx.login, password)
+
+
+def add_user(
+    ctx: AppContext,
+    login: str,
+    role: Role,
+    channels: str | Iterable[str],
+    *,
+    display_name: str | None,
+    chief_password: str | None,
+    new_password: str | None,
+) -> User:
+    keys = parse_channels(ctx, channels)
+    if ctx.store.get_user_by_login(login) is not None:
+        raise ServiceError(f"user '{login}' already exists", invalid=True)
+    bootstrap = not chief_exists(ctx)
+    endorser = None if bootstrap else require_chief(ctx, chief_password)
+    if bootstrap and role != "chief":
+        raise ServiceError("there is no chief yet: create one first (init --chief NAME)")
+    material = None
+    if role == "chief":
+        if new_password is None:
+            raise ServiceError(f"a password for the new chief '{login}' is needed", invalid=True)
+        material = _create_chief_key(ctx, login, new_password)
+    user = ctx.store.add_user(login, display_name or login, role, keys)
+    if material is not None:
+        endorsement = (
+            chief_keys.endorse_chief(endorser, login, material.public_key) if endorser else None
+        )
+        _store_key(ctx, login, material, endorser and ctx.login, endorsement)
+        if bootstrap:
+            _pin_root(ctx, login, material.public_key)
+    audit.record(ctx, "user.added", login, {"role": role, "channels": keys})
+    return ctx.store.get_user_by_login(login) or user
+
+
+def set_designations(
+    ctx: AppContext, login: str, channels: str | Iterable[str], chief_password: str | None
+) -> User:
+    keys = parse_channels(ctx, channels)
+    require_chief(ctx, chief_password)
+    if ctx.store.get_user_by_login(login) is None:
+        raise ServiceError(f"no user '{login}'", invalid=True)
+    user = ctx.store.set_designations(login, keys)
+    audit.record(ctx, "user.designations_changed", login, {"channels": keys})
+    return user
+
+
+def change_password(ctx: AppContext, old: str, new: str) -> None:
+    key = confirm_chief(ctx, ctx.login, old)
+    del key
+    check_new_password(new)
+    user = acting_user(ctx)
+    material = chief_keys.change_password(_material(user), old, new, cost=ctx_cost(ctx))
+    _store_key(ctx, user.login, material, user.endorsed_by, user.endorsement)
+    audit.record(ctx, "user.password_changed", user.login, {})
+
+
+def trusted_chief_keys(ctx: AppContext) -> dict[str, bytes]:
+    """Chiefs whose keys chain to the root pinned on this PC (empty when none is pinned)."""
+    root = read_root(ctx)
+    if root is None:
+        return {}
+    records = [
+        chief_keys.ChiefRecord(u.login, u.public_key, u.endorsed_by, u.endorsement)
+        for u in ctx.store.list_users(role="chief", active_only=True)
+        if u.public_key is not None
+    ]
+    return chief_keys.TrustChain(root.fingerprint, root.chief_login).trusted(records)

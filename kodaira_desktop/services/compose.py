@@ -1,0 +1,257 @@
+"""Compose one item and queue it on several channels: validation, policy, and scheduling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kodaira_desktop.domain.media_rules import MediaInfo, check_media
+from kodaira_desktop.domain.records import Channel, Item, User
+from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
+from kodaira_desktop.domain.text_rules import TextCheck, check_text
+from kodaira_desktop.policy import Decision
+from kodaira_desktop.services import audit, media
+from kodaira_desktop.services.accounts import acting_user
+from kodaira_desktop.services.context import AppContext, ServiceError
+
+#: How long an approved emergency override stays usable after its requested time.
+OVERRIDE_WINDOW = timedelta(hours=2)
+#: A time this far in the past is a mistake, not "now".
+PAST_TOLERANCE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ComposeRequest:
+    text: str
+    channels: tuple[str, ...]
+    #: channel key -> text that replaces the common text on that channel.
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    title: str | None = None
+    media: tuple[Path, ...] = ()
+    #: Public HTTPS URLs of the images, for LINE.
+    image_urls: tuple[str, ...] = ()
+    category: str = "お知らせ"
+    #: None: the next allowed instant (or now, for an emergency).
+    at: datetime | None = None
+    emergency_reason: str | None = None
+
+    def text_for(self, channel: str) -> str:
+        return self.overrides.get(channel, self.text)
+
+
+@dataclass(frozen=True)
+class ComposeCheck:
+    texts: dict[str, TextCheck]
+    #: channel key -> problems (Japanese sentences), only channels with problems.
+    channel_problems: dict[str, tuple[str, ...]]
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+    scheduled_at: datetime | None
+    decision: Decision | None
+    media: tuple[MediaInfo, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.channel_problems
+
+    def summary(self) -> str:
+        lines = list(self.problems)
+        lines += [f"{key}: {p}" for key, found in self.channel_problems.items() for p in found]
+        return " / ".join(lines)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    item_id: int
+    state: EntryState
+    scheduled_at: datetime
+    override_id: int | None
+
+
+def allowed_channels(ctx: AppContext, user: User) -> list[Channel]:
+    """Chiefs may use every channel; staff only those the chief designated them for."""
+    channels = ctx.store.list_channels()
+    if user.role == "chief":
+        return channels
+    return [c for c in channels if c.key in user.channels]
+
+
+def _media_for(platform: str, files: Sequence[MediaInfo]) -> list[MediaInfo]:
+    """Videos go to YouTube (and X/Facebook when alone); images to X and Facebook."""
+    if platform == "youtube":
+        return [f for f in files if f.is_video]
+    if platform == "line":
+        return []  # LINE has no upload API: images go by public URL
+    images = [f for f in files if f.is_image]
+    return images or [f for f in files if f.is_video][:1]
+
+
+def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) -> ComposeCheck:
+    user = user or acting_user(ctx)
+    channels = {c.key: c for c in ctx.store.list_channels()}
+    usable = {c.key for c in allowed_channels(ctx, user)}
+    problems: list[str] = []
+    notes: list[str] = []
+    per_channel: dict[str, list[str]] = {}
+    texts: dict[str, TextCheck] = {}
+    files: list[MediaInfo] = []
+    for path in request.media:
+        try:
+            files.append(media.inspect(Path(path)))
+        except ServiceError as error:
+            problems.append(str(error))
+    if not request.channels:
+        problems.append("投稿先のチャンネルを一つ以上選んでください。")
+    for key in request.channels:
+        channel = channels.get(key)
+        if channel is None:
+            problems.append(f"チャンネル「{key}」はありません。")
+            continue
+        found = per_channel.setdefault(key, [])
+        if key not in usable:
+            found.append(f"{user.login} さんは「{channel.display_name}」の担当者に指定されていません。")
+        if channel.suspended:
+            found.append(f"「{channel.display_name}」は停止中です（{channel.suspended_reason}）。")
+        title = request.title if channel.platform == "youtube" else None
+        text_check = check_text(channel.platform, request.text_for(key), title=title)
+        texts[key] = text_check
+        found.extend(text_check.problems)
+        if not problems or files:
+            found.extend(check_media(channel.platform, _media_for(channel.platform, files),
+                                     request.image_urls if channel.platform == "line" else ()))
+        if channel.platform == "line" and any(f.is_image for f in files) and not request.image_urls:
+            notes.append("LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。")
+    scheduled_at, decision = _schedule(ctx, request, problems)
+    return ComposeCheck(
+        texts=texts,
+        channel_problems={k: tuple(v) for k, v in per_channel.items() if v},
+        problems=tuple(problems),
+        notes=tuple(dict.fromkeys(notes)),
+        scheduled_at=scheduled_at,
+        decision=decision,
+        media=tuple(files),
+    )
+
+
+def _schedule(
+    ctx: AppContext, request: ComposeRequest, problems: list[str]
+) -> tuple[datetime | None, Decision | None]:
+    now = ctx.clock.now().replace(microsecond=0)
+    policy = ctx.policy
+    if request.at is None:
+        when = now if request.emergency_reason else policy.next_allowed(now)
+    else:
+        if request.at.tzinfo is None:
+            problems.append("日時にはタイムゾーンが必要です（例: 2026-11-25T10:00+09:00）。")
+            return None, None
+        when = request.at
+        if when < now - PAST_TOLERANCE:
+            problems.append(f"過去の日時（{policy.localize(when):%Y-%m-%d %H:%M}）は指定できません。")
+    decision = policy.check(max(when, now))
+    if request.emergency_reason is not None and not request.emergency_reason.strip():
+        problems.append("緊急投稿には理由が必要です。")
+    if not decision.allowed and request.emergency_reason is None:
+        nxt = policy.next_allowed(when)
+        problems.append(
+            f"{policy.localize(when):%Y-%m-%d %H:%M} は投稿できません"
+            f"（{policy.describe(decision.reasons, decision.holiday_name)}）。"
+            f"次に投稿できるのは {nxt:%Y-%m-%d %H:%M} です。"
+        )
+    return when, decision
+
+
+def policy_refusal(ctx: AppContext, when: datetime) -> str | None:
+    """A one-sentence English+Japanese refusal for a forbidden time, else None."""
+    decision = ctx.policy.check(when)
+    if decision.allowed:
+        return None
+    nxt = ctx.policy.next_allowed(when)
+    return (
+        f"{ctx.policy.localize(when).isoformat()} is outside the posting window "
+        f"({', '.join(decision.reasons)}: {ctx.policy.describe(decision.reasons, decision.holiday_name)}); "
+        f"the next allowed time is {nxt.isoformat()}"
+    )
+
+
+def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
+    user = acting_user(ctx)
+    result = check(ctx, request, user)
+    if not result.ok or result.scheduled_at is None:
+        if request.at is not None and request.emergency_reason is None:
+            refusal = policy_refusal(ctx, max(request.at, ctx.clock.now()))
+            if refusal and not result.channel_problems and len(result.problems) == 1:
+                raise ServiceError(refusal, invalid=True)
+        raise ServiceError(result.summary(), invalid=True)
+    records = [media.import_media(ctx, info) for info in result.media]
+    channels = {c.key: c for c in ctx.store.list_channels()}
+    emergency = request.emergency_reason is not None
+    state = EntryState.AWAITING_APPROVAL if emergency else EntryState.SCHEDULED
+    titles = {k: request.title for k in request.channels
+              if request.title and channels[k].platform == "youtube"}
+    overrides = {k: v for k, v in request.overrides.items() if k in request.channels}
+    item_id = ctx.store.create_item_with_entries(
+        text=request.text,
+        category=request.category,
+        author=user.login,
+        channels=list(request.channels),
+        scheduled_at=result.scheduled_at,
+        state=state,
+        overrides=overrides,
+        titles=titles,
+        media=[r.sha256 for r in records],
+        public_urls=_line_urls(records, request.image_urls),
+    )
+    override_id = None
+    if emergency:
+        from kodaira_desktop.services import approvals
+
+        override_id = approvals.request_override(
+            ctx, item_id, request.emergency_reason or "", result.scheduled_at
+        )
+    audit.record(
+        ctx,
+        "item.created",
+        f"item:{item_id}",
+        {
+            "channels": list(request.channels),
+            "scheduled_at": result.scheduled_at,
+            "state": state.value,
+            "media": [r.sha256 for r in records],
+            "emergency_reason": request.emergency_reason,
+        },
+    )
+    return Submitted(item_id, state, result.scheduled_at, override_id)
+
+
+def _line_urls(records: Sequence[object], urls: Sequence[str]) -> dict[str, str]:
+    images = [r for r in records if getattr(r, "mime", "").startswith("image/")]
+    return {r.sha256: url for r, url in zip(images, urls, strict=False)}  # type: ignore[attr-defined]
+
+
+def cancel_item(ctx: AppContext, item_id: int) -> list[int]:
+    item = get_item(ctx, item_id)
+    _require_may_edit(ctx, item)
+    cancelled = ctx.store.cancel_item(item_id)
+    audit.record(ctx, "item.cancelled", f"item:{item_id}", {"entries": cancelled})
+    return cancelled
+
+
+def get_item(ctx: AppContext, item_id: int) -> Item:
+    item = ctx.store.get_item(item_id)
+    if item is None:
+        raise ServiceError(f"there is no item {item_id}", invalid=True)
+    return item
+
+
+def _require_may_edit(ctx: AppContext, item: Item) -> None:
+    user = acting_user(ctx)
+    if user.role != "chief":
+        foreign = [e.channel_key for e in item.entries if e.channel_key not in user.channels]
+        if foreign:
+            raise ServiceError(
+                f"you are not designated for {', '.join(foreign)}: ask the chief", invalid=True
+            )
+    if not any(e.state in EDITABLE_STATES for e in item.entries):
+        raise ServiceError(f"item {item.id} can no longer be changed (already sending or sent)")

@@ -1,0 +1,55 @@
+"""Read-only views of the queue for the front doors (the GUI never talks to the store)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from kodaira_desktop.domain.records import Channel, Entry, Heartbeat, OverrideRequest
+from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services.context import AppContext
+
+#: A dispatcher whose heartbeat is older than this is considered gone.
+HEARTBEAT_STALE = timedelta(seconds=90)
+#: An entry overdue by more than this raises the alarm on every PC.
+OVERDUE_ALARM = timedelta(minutes=5)
+
+
+def channels(ctx: AppContext) -> list[Channel]:
+    return ctx.store.list_channels()
+
+
+def entries_for_month(ctx: AppContext, year: int, month: int) -> list[Entry]:
+    return ctx.store.entries_for_month(year, month, ctx.policy.zone)
+
+
+def entries(
+    ctx: AppContext,
+    *,
+    states: Collection[EntryState] | None = None,
+    channel_keys: Collection[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Entry]:
+    return ctx.store.list_entries(
+        states=states, channels=channel_keys, start=start, end=end, limit=limit, offset=offset
+    )
+
+
+def pending_overrides(ctx: AppContext) -> list[OverrideRequest]:
+    return ctx.store.list_pending_overrides()
+
+
+def live_dispatchers(ctx: AppContext) -> list[Heartbeat]:
+    now = ctx.clock.now()
+    return [h for h in ctx.store.list_heartbeats() if now - h.last_seen <= HEARTBEAT_STALE]
+
+
+def overdue_entries(ctx: AppContext) -> list[Entry]:
+    """Scheduled entries more than five minutes past due: no dispatcher is publishing."""
+    cutoff = ctx.clock.now() - OVERDUE_ALARM
+    return ctx.store.list_entries(
+        states=[EntryState.SCHEDULED, EntryState.RETRY_WAIT], end=cutoff
+    )

@@ -24,6 +24,9 @@ def run_command(args: argparse.Namespace) -> int:
         ctx = AppContext.create(database=args.database, policy_file=args.policy, login=args.user)
     except PolicyError as error:
         raise CliError(str(error), EXIT_INVALID) from error
+    from kodaira_desktop.logs import configure_logging
+
+    configure_logging(ctx.paths.log_dir, debug=args.debug)
     try:
         action = _action_name(args)
         handler = HANDLERS.get(action)
@@ -67,7 +70,9 @@ def _password_lines(args: argparse.Namespace) -> list[str]:
         raise CliError(f"cannot read the password file: {error.strerror}", EXIT_INVALID) from error
 
 
-def _chief_password(args: argparse.Namespace, prompt: str = "課長のパスワード / chief's password: ") -> str:
+def _chief_password(
+    args: argparse.Namespace, prompt: str = "課長のパスワード / chief's password: "
+) -> str:
     lines = _password_lines(args)
     if lines:
         return lines[0]
@@ -229,8 +234,147 @@ def cmd_queue_cancel(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import compose
 
     cancelled = compose.cancel_item(ctx, args.item_id)
-    print(f"item {args.item_id}: {len(cancelled)} entr{'y' if len(cancelled) == 1 else 'ies'} cancelled")
+    print(
+        f"item {args.item_id}: {len(cancelled)} entr{'y' if len(cancelled) == 1 else 'ies'} cancelled"
+    )
     return EXIT_OK
+
+
+def cmd_queue_mark(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import outcomes
+
+    entry = outcomes.resolve_unknown(ctx, args.entry_id, args.outcome, args.url or None)
+    print(f"entry {entry.id}: {entry.state.value}")
+    return EXIT_OK
+
+
+def cmd_credentials_set(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import channels
+
+    try:
+        fields = json.loads(sys.stdin.read())
+    except json.JSONDecodeError as error:
+        raise CliError(f"stdin is not a JSON object ({error.msg})", EXIT_INVALID) from error
+    if not isinstance(fields, dict):
+        raise CliError("stdin must hold one JSON object of credential fields", EXIT_INVALID)
+    names = channels.set_credentials(ctx, args.channel, fields, _chief_password(args))
+    print(f"{args.channel}: stored {', '.join(names)} in the OS keyring")
+    return EXIT_OK
+
+
+def cmd_credentials_check(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import channels
+
+    print(f"{args.channel}: OK ({channels.check_credentials(ctx, args.channel)})")
+    return EXIT_OK
+
+
+def cmd_channels_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    for channel in ctx.store.list_channels():
+        state = f"停止中: {channel.suspended_reason}" if channel.suspended else "稼働中"
+        print(
+            f"{channel.key}\t{channel.platform}\t{channel.handle or '-'}\t{channel.display_name}\t{state}"
+        )
+    return EXIT_OK
+
+
+def cmd_channels_suspend(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import channels
+
+    held = channels.suspend(ctx, args.channel, args.reason, _chief_password(args))
+    print(f"{args.channel}: suspended; {len(held)} entries held")
+    return EXIT_OK
+
+
+def cmd_channels_resume(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import channels
+
+    released = channels.resume(ctx, args.channel, _chief_password(args))
+    print(f"{args.channel}: resumed; {len(released)} entries released")
+    return EXIT_OK
+
+
+def cmd_approvals_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    for request in ctx.store.list_pending_overrides():
+        item = ctx.store.get_item(request.item_id)
+        channels = ",".join(e.channel_key for e in item.entries) if item else "-"
+        start = ctx.policy.localize(request.window_start).isoformat()
+        print(f"{request.item_id}\t{channels}\t{start}\t{request.requested_by}\t{request.reason}")
+    return EXIT_OK
+
+
+def cmd_approvals_approve(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import approvals
+
+    request = approvals.approve(ctx, args.item_id, _chief_password(args))
+    print(f"item {args.item_id}: approved by {request.decided_by}")
+    return EXIT_OK
+
+
+def cmd_approvals_reject(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import approvals
+
+    approvals.reject(ctx, args.item_id, args.reason, _chief_password(args))
+    print(f"item {args.item_id}: rejected")
+    return EXIT_OK
+
+
+def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from kodaira_desktop.dispatch.engine import Dispatcher
+
+    dispatcher = Dispatcher(ctx)
+    if args.once:
+        try:
+            report = dispatcher.run_once()
+        finally:
+            dispatcher.close()
+        print(report.summary())
+        return EXIT_OK if not report.failed else EXIT_FAILURE
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"dispatching as {dispatcher.host}; stop with Ctrl+C", file=sys.stderr)
+    dispatcher.run_forever(stop)
+    print("dispatcher stopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_audit_verify(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import audit
+
+    verdict = audit.verify(ctx)
+    print(verdict.message)
+    if not verdict.ok:
+        print(f"first broken link: seq {verdict.first_broken_seq}", file=sys.stderr)
+    return EXIT_OK if verdict.ok else EXIT_FAILURE
+
+
+def cmd_audit_export(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import audit
+
+    text = audit.export_csv(ctx.store.iter_audit())
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8-sig")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_doctor(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import doctor
+
+    problems = 0
+    for check in doctor.run_checks(ctx):
+        mark = "OK " if check.ok else "NG "
+        print(f"{mark} {check.name}: {check.detail}")
+        if not check.ok:
+            problems += 1
+            if check.fix:
+                print(f"    → {check.fix}")
+    return EXIT_OK if problems == 0 else EXIT_FAILURE
 
 
 HANDLERS: dict[str, Handler] = {
@@ -242,6 +386,19 @@ HANDLERS: dict[str, Handler] = {
     "queue add": cmd_queue_add,
     "queue list": cmd_queue_list,
     "queue cancel": cmd_queue_cancel,
+    "queue mark": cmd_queue_mark,
+    "credentials set": cmd_credentials_set,
+    "credentials check": cmd_credentials_check,
+    "channels list": cmd_channels_list,
+    "channels suspend": cmd_channels_suspend,
+    "channels resume": cmd_channels_resume,
+    "approvals list": cmd_approvals_list,
+    "approvals approve": cmd_approvals_approve,
+    "approvals reject": cmd_approvals_reject,
+    "dispatch": cmd_dispatch,
+    "audit verify": cmd_audit_verify,
+    "audit export": cmd_audit_export,
+    "doctor": cmd_doctor,
 }
 
 __all__ = ["EXIT_FAILURE", "HANDLERS", "run_command"]

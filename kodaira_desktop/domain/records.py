@@ -16,7 +16,7 @@ Role = Literal["staff", "chief"]
 OverrideStatus = Literal["pending", "approved", "rejected", "expired"]
 
 #: ``prev_hash`` of the first audit row.
-AUDIT_GENESIS_HASH = ""
+AUDIT_GENESIS_HASH = "0" * 64
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,9 @@ def signed_payload(item: Item, request: OverrideRequest, approver: str, at: date
 def pending_for(ctx: AppContext, item_id: int) -> OverrideRequest:
     pending = ctx.store.list_overrides(status="pending", item_id=item_id)
     if not pending:
-        raise ServiceError(f"item {item_id} has no emergency request awaiting the chief", invalid=True)
+        raise ServiceError(
+            f"item {item_id} has no emergency request awaiting the chief", invalid=True
+        )
     return pending[-1]
 
 
@@ -144,7 +146,9 @@ def verify_for_dispatch(ctx: AppContext, item: Item, now: datetime) -> ApprovalV
             continue
         key = trusted.get(request.decided_by or "")
         if key is None or request.signature is None or request.decided_at is None:
-            verdict = ApprovalVerdict(False, "承認の署名が信頼できる課長のものではありません", request.id)
+            verdict = ApprovalVerdict(
+                False, "承認の署名が信頼できる課長のものではありません", request.id
+            )
             continue
         payload = signed_payload(item, request, request.decided_by or "", request.decided_at)
         if chief_keys.verify_signature(key, payload, request.signature):

@@ -111,7 +111,9 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
             continue
         found = per_channel.setdefault(key, [])
         if key not in usable:
-            found.append(f"{user.login} さんは「{channel.display_name}」の担当者に指定されていません。")
+            found.append(
+                f"{user.login} さんは「{channel.display_name}」の担当者に指定されていません。"
+            )
         if channel.suspended:
             found.append(f"「{channel.display_name}」は停止中です（{channel.suspended_reason}）。")
         title = request.title if channel.platform == "youtube" else None
@@ -119,10 +121,17 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
         texts[key] = text_check
         found.extend(text_check.problems)
         if not problems or files:
-            found.extend(check_media(channel.platform, _media_for(channel.platform, files),
-                                     request.image_urls if channel.platform == "line" else ()))
+            found.extend(
+                check_media(
+                    channel.platform,
+                    _media_for(channel.platform, files),
+                    request.image_urls if channel.platform == "line" else (),
+                )
+            )
         if channel.platform == "line" and any(f.is_image for f in files) and not request.image_urls:
-            notes.append("LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。")
+            notes.append(
+                "LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。"
+            )
     scheduled_at, decision = _schedule(ctx, request, problems)
     return ComposeCheck(
         texts=texts,
@@ -148,7 +157,9 @@ def _schedule(
             return None, None
         when = request.at
         if when < now - PAST_TOLERANCE:
-            problems.append(f"過去の日時（{policy.localize(when):%Y-%m-%d %H:%M}）は指定できません。")
+            problems.append(
+                f"過去の日時（{policy.localize(when):%Y-%m-%d %H:%M}）は指定できません。"
+            )
     decision = policy.check(max(when, now))
     if request.emergency_reason is not None and not request.emergency_reason.strip():
         problems.append("緊急投稿には理由が必要です。")
@@ -188,8 +199,11 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
     channels = {c.key: c for c in ctx.store.list_channels()}
     emergency = request.emergency_reason is not None
     state = EntryState.AWAITING_APPROVAL if emergency else EntryState.SCHEDULED
-    titles = {k: request.title for k in request.channels
-              if request.title and channels[k].platform == "youtube"}
+    titles = {
+        k: request.title
+        for k in request.channels
+        if request.title and channels[k].platform == "youtube"
+    }
     overrides = {k: v for k, v in request.overrides.items() if k in request.channels}
     item_id = ctx.store.create_item_with_entries(
         text=request.text,

@@ -50,6 +50,4 @@ def live_dispatchers(ctx: AppContext) -> list[Heartbeat]:
 def overdue_entries(ctx: AppContext) -> list[Entry]:
     """Scheduled entries more than five minutes past due: no dispatcher is publishing."""
     cutoff = ctx.clock.now() - OVERDUE_ALARM
-    return ctx.store.list_entries(
-        states=[EntryState.SCHEDULED, EntryState.RETRY_WAIT], end=cutoff
-    )
+    return ctx.store.list_entries(states=[EntryState.SCHEDULED, EntryState.RETRY_WAIT], end=cutoff)

@@ -1,4 +1,4 @@
-"""Starting the Qt application."""
+"""Starting the Qt application on an AppContext built by the command line."""
 
 from __future__ import annotations
 
@@ -7,17 +7,23 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from kodaira_desktop.policy import PostingPolicy
+from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import MainWindow
 
 
-def run_gui(policy: PostingPolicy, *, smoke: bool = False) -> int:
+def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
+    """Show the main window. With ``smoke`` exit 0 as soon as it shows the current month with
+    its entries (1 if it does not)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kodaira-desktop")
     app.setApplicationDisplayName("小平市 SNS投稿予約")
-    window = MainWindow(policy)
+    window = MainWindow(ctx)
     window.show()
     if smoke:
-        QTimer.singleShot(0, app.quit)
-    return app.exec()
+        QTimer.singleShot(0, lambda: app.exit(0 if window.shows_current_month() else 1))
+    code = app.exec()
+    if window.composer is not None:
+        window.composer.flush_draft()
+    window.runner.wait()
+    return code

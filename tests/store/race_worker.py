@@ -42,15 +42,16 @@ def claim(store: Store, name: str, batch: int) -> dict[str, object]:
     while entries := store.claim_due(DUE_AT, name, limit=batch):
         claimed.extend(entry.id for entry in entries)
         batches += 1
+        # A dispatcher publishes between claims. Without any pause, SQLite's busy handler
+        # (which sleeps and retries, it does not queue) can let one process take everything.
+        time.sleep(0.002)
     return {"claimed": claimed, "batches": batches}
 
 
 def audit(store: Store, name: str, count: int) -> dict[str, object]:
     seqs = [
         store.append_audit(
-            AuditFields(
-                at=datetime.now(UTC), actor=name, action="test.append", target=f"n:{i}"
-            ),
+            AuditFields(at=datetime.now(UTC), actor=name, action="test.append", target=f"n:{i}"),
             sha256_hash,
         ).seq
         for i in range(count)

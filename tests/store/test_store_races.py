@@ -3,6 +3,7 @@ audit chain never forks."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -114,4 +115,4 @@ def test_two_processes_appending_audit_rows_never_fork_the_chain(
     assert sorted(seq for r in results for seq in r["seqs"]) == [row.seq for row in rows]
     # Both really ran at once: their rows interleave.
     actors = [row.actor for row in rows]
-    assert sum(a != b for a, b in zip(actors, actors[1:], strict=False)) > 1
+    assert sum(a != b for a, b in itertools.pairwise(actors)) > 1

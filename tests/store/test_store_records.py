@@ -33,11 +33,13 @@ def _add_media(store: Store, sha: str = SHA_A) -> None:
 def test_channels_suspend_and_resume(store: Store, clock: FakeClock) -> None:
     assert store.get_channel("nope") is None
     suspended = store.set_suspended("x-mayor", True, reason="不正ログインの疑い", by="tanaka")
-    assert suspended.suspended and suspended.suspended_by == "tanaka"
+    assert suspended.suspended
+    assert suspended.suspended_by == "tanaka"
     assert suspended.suspended_at == clock.now
     assert store.get_channel("x-mayor") == suspended
     resumed = store.set_suspended("x-mayor", False)
-    assert not resumed.suspended and resumed.suspended_reason is None
+    assert not resumed.suspended
+    assert resumed.suspended_reason is None
     added = store.add_channel("instagram", "instagram", "小平市 Instagram", handle="kodaira")
     assert store.get_channel("instagram") == added
     with pytest.raises(NotFoundError):
@@ -47,7 +49,9 @@ def test_channels_suspend_and_resume(store: Store, clock: FakeClock) -> None:
 def test_users(store: Store, clock: FakeClock) -> None:
     staff = store.add_user("suzuki", "鈴木 花子", "staff", channels=["x-city", "line"])
     assert staff.channels == frozenset({"x-city", "line"})
-    assert staff.created_at == clock.now and staff.active and not staff.is_chief
+    assert staff.created_at == clock.now
+    assert staff.active
+    assert not staff.is_chief
     chief = store.add_user("tanaka", "田中 一郎", "chief")
     assert store.get_user_by_login("tanaka") == chief
     assert store.get_user_by_login("nobody") is None
@@ -68,7 +72,8 @@ def test_users(store: Store, clock: FakeClock) -> None:
         endorsed_by="root",
         endorsement=b"\x03" * 64,
     )
-    assert keyed.public_key == b"\x01" * 32 and keyed.kdf_params == '{"n": 32768}'
+    assert keyed.public_key == b"\x01" * 32
+    assert keyed.kdf_params == '{"n": 32768}'
     assert store.get_user_by_login("tanaka") == keyed
 
     assert store.set_active("suzuki", False).active is False
@@ -79,12 +84,15 @@ def test_failed_attempts_lock_then_success_resets(store: Store, clock: FakeClock
     store.add_user("tanaka", "田中", "chief")
     for _ in range(2):
         user = store.record_attempt("tanaka", False, max_failures=3)
-    assert user.failed_attempts == 2 and user.locked_until is None
+    assert user.failed_attempts == 2
+    assert user.locked_until is None
     user = store.record_attempt("tanaka", False, max_failures=3, lockout=timedelta(minutes=5))
     assert user.locked_until == clock.now + timedelta(minutes=5)
-    assert user.is_locked(clock.now) and not user.is_locked(clock.now + timedelta(minutes=6))
+    assert user.is_locked(clock.now)
+    assert not user.is_locked(clock.now + timedelta(minutes=6))
     user = store.record_attempt("tanaka", True)
-    assert user.failed_attempts == 0 and user.locked_until is None
+    assert user.failed_attempts == 0
+    assert user.locked_until is None
 
 
 def test_item_with_entries_and_media(store: Store, clock: FakeClock) -> None:
@@ -118,8 +126,10 @@ def test_item_with_entries_and_media(store: Store, clock: FakeClock) -> None:
     assert by_channel["youtube"].title == "小平の冬"
     for entry in item.entries:
         assert entry.state is EntryState.SCHEDULED
-        assert entry.scheduled_at == when and entry.scheduled_at.tzinfo is UTC
-        assert entry.version == 1 and entry.attempts == 0
+        assert entry.scheduled_at == when
+        assert entry.scheduled_at.tzinfo is UTC
+        assert entry.version == 1
+        assert entry.attempts == 0
     assert len({entry.idempotency_key for entry in item.entries}) == 3
     assert [(m.media.sha256, m.position, m.public_url) for m in item.media] == [
         (SHA_B, 0, None),
@@ -154,7 +164,9 @@ def test_media_is_content_addressed(store: Store) -> None:
         sha256=SHA_A, mime="image/jpeg", size=1, original_name="x", stored_name="y"
     )  # same content again: the first record stays
     media = store.get_media(SHA_A)
-    assert media is not None and media.mime == "image/png" and media.width == 800
+    assert media is not None
+    assert media.mime == "image/png"
+    assert media.width == 800
     assert store.get_media(SHA_B) is None
 
 
@@ -206,7 +218,8 @@ def test_overrides(store: Store, clock: FakeClock) -> None:
         window_end=start + timedelta(hours=2),
         payload_hash="p" * 64,
     )
-    assert request.status == "pending" and request.requested_at == clock.now
+    assert request.status == "pending"
+    assert request.requested_at == clock.now
     assert store.list_pending_overrides() == [request]
     assert store.get_override(request.id) == request
 
@@ -245,10 +258,12 @@ def test_heartbeats(store: Store, clock: FakeClock) -> None:
     assert first.started_at == first.last_seen == clock.now
     clock.advance(timedelta(seconds=30))
     same = store.beat("pc-01", "suzuki", 100, "0.1.0")
-    assert same.started_at == first.started_at and same.last_seen == clock.now
+    assert same.started_at == first.started_at
+    assert same.last_seen == clock.now
     clock.advance(timedelta(seconds=30))
     restarted = store.beat("pc-01", "suzuki", 200, "0.1.1")
-    assert restarted.started_at == clock.now and restarted.app_version == "0.1.1"
+    assert restarted.started_at == clock.now
+    assert restarted.app_version == "0.1.1"
     store.beat("pc-02", "tanaka", 300, "0.1.1")
     assert [h.host_id for h in store.list_heartbeats()] == ["pc-01", "pc-02"]
     store.remove_heartbeat("pc-01")
@@ -264,4 +279,6 @@ def test_datetimes_come_back_as_aware_utc(store: Store) -> None:
     item = store.get_item(item_id)
     assert item is not None
     stored = item.entries[0].scheduled_at
-    assert stored == when and stored.tzinfo is UTC and stored.hour == 8
+    assert stored == when
+    assert stored.tzinfo is UTC
+    assert stored.hour == 8

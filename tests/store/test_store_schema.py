@@ -44,7 +44,9 @@ def test_seeding_never_overwrites_edits(database_url: str, tmp_path: Path) -> No
     try:
         upgrade_database(db, None)
         with db.write() as session:
-            session.execute(text("UPDATE channels SET handle = '@kodaira_koho' WHERE key = 'x-city'"))
+            session.execute(
+                text("UPDATE channels SET handle = '@kodaira_koho' WHERE key = 'x-city'")
+            )
             session.execute(text("DELETE FROM channels WHERE key = 'x-mayor'"))
         upgrade_database(db, None)
         channels = {channel.key: channel for channel in Store(db).list_channels()}
@@ -93,7 +95,8 @@ def test_database_at_first_revision_with_data_upgrades_intact(
         assert item.entries[0].scheduled_at.isoformat() == "2025-12-01T00:30:00+00:00"
         assert item.entries[1].remote_id == "line-123"
         user = store.get_user_by_login("suzuki")
-        assert user is not None and user.channels == frozenset({"line"})
+        assert user is not None
+        assert user.channels == frozenset({"line"})
         rows = list(store.iter_audit())
         assert [row.seq for row in rows] == [1, 2]
         # The new audit head continues the chain where the old log stopped.
@@ -112,7 +115,8 @@ def test_sqlite_is_backed_up_before_a_migration(tmp_path: Path) -> None:
         with db.write() as session:
             session.execute(text(_FIRST_REVISION_DATA[0]))
         backup = upgrade_database(db, backups)
-        assert backup is not None and backup.parent == backups
+        assert backup is not None
+        assert backup.parent == backups
         assert "rev0001" in backup.name
         copy = sqlite3.connect(backup)
         try:
@@ -171,4 +175,10 @@ _FIRST_REVISION_DATA = (
 
 
 def test_seed_list_matches_contract() -> None:
-    assert [key for key, *_ in SEED_CHANNELS] == ["x-city", "x-mayor", "line", "facebook", "youtube"]
+    assert [key for key, *_ in SEED_CHANNELS] == [
+        "x-city",
+        "x-mayor",
+        "line",
+        "facebook",
+        "youtube",
+    ]

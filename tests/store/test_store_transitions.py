@@ -71,7 +71,8 @@ def test_transition_refuses_disallowed_changes_and_unknown_fields(store: Store) 
     with pytest.raises(TypeError, match="text"):
         store.transition(entry.id, S.SCHEDULED, 1, S.SCHEDULED, text="x")  # type: ignore[call-arg]
     unchanged = store.get_entry(entry.id)
-    assert unchanged is not None and unchanged.version == 1
+    assert unchanged is not None
+    assert unchanged.version == 1
 
 
 def test_claim_due_takes_due_entries_only(store: Store, clock: FakeClock) -> None:
@@ -119,7 +120,8 @@ def test_claim_skips_suspended_channels_and_respects_limit(store: Store) -> None
     first = store.claim_due(START, "pc-01", limit=2)
     assert len(first) == 2
     rest = store.claim_due(START, "pc-01", limit=10)
-    assert {e.channel_key for e in first + rest} == {"x-city"} and len(rest) == 1
+    assert {e.channel_key for e in first + rest} == {"x-city"}
+    assert len(rest) == 1
     assert store.next_due_time(START) is None
     store.set_suspended("x-mayor", False)
     assert store.next_due_time(START) == START
@@ -167,7 +169,8 @@ def test_a_sending_entry_cannot_be_edited(store: Store) -> None:
         store.update_item(item_id, 1, text="送信中に編集")
     item = store.get_item(item_id)
     assert item is not None
-    assert item.text == "お知らせ" and item.version == 1
+    assert item.text == "お知らせ"
+    assert item.version == 1
     assert [e.version for e in item.entries] == [2, 1]  # line untouched too: all or nothing
     # Nor can the dispatcher's claim be overtaken by a transition from an old read.
     assert not store.transition(x_entry.id, S.SCHEDULED, 1, S.CANCELLED)

@@ -17,6 +17,9 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+#: The first audit row's prev_hash (kept here: migrations never import app code).
+GENESIS = "0" * 64
+
 
 def upgrade() -> None:
     op.create_table(
@@ -40,7 +43,7 @@ def upgrade() -> None:
     op.execute(
         "INSERT INTO audit_head (id, last_seq, last_hash) "
         "SELECT 1, COALESCE(MAX(seq), 0), "
-        "COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '') "
+        "COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '" + GENESIS + "') "
         "FROM audit_log"
     )
 

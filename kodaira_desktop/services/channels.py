@@ -1,0 +1,105 @@
+"""Channel suspension (停止) and service credentials — both the chief's actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kodaira_desktop.domain.records import Channel, Entry
+from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services import accounts, audit
+from kodaira_desktop.services.context import AppContext, ServiceError
+
+S = EntryState
+SUSPENDED_NOTE = "チャンネル停止中のため保留"
+
+
+def get_channel(ctx: AppContext, key: str) -> Channel:
+    channel = ctx.store.get_channel(key)
+    if channel is None:
+        known = ", ".join(c.key for c in ctx.store.list_channels())
+        raise ServiceError(f"unknown channel {key!r} (known: {known})", invalid=True)
+    return channel
+
+
+def suspend(ctx: AppContext, key: str, reason: str, password: str | None) -> list[int]:
+    """Suspend a channel; its waiting entries are held (kept, not sent). Returns them."""
+    if not reason.strip():
+        raise ServiceError(
+            "a reason is required (it is published on the city website)", invalid=True
+        )
+    get_channel(ctx, key)
+    accounts.require_chief(ctx, password)
+    ctx.store.set_suspended(key, True, reason=reason, by=ctx.login)
+    held = [
+        e.id
+        for e in _waiting(ctx, key, (S.SCHEDULED, S.RETRY_WAIT, S.AWAITING_APPROVAL))
+        if ctx.store.transition(
+            e.id, e.state, e.version, S.HELD, last_error=f"{SUSPENDED_NOTE}：{reason}"
+        )
+    ]
+    audit.record(ctx, "channel.suspended", f"channel:{key}", {"reason": reason, "held": held})
+    return held
+
+
+def resume(ctx: AppContext, key: str, password: str | None) -> list[int]:
+    """Resume a channel and release its held entries, re-checked against the policy: an entry
+    whose time has passed moves to the next allowed instant."""
+    get_channel(ctx, key)
+    accounts.require_chief(ctx, password)
+    ctx.store.set_suspended(key, False, by=ctx.login)
+    now = ctx.clock.now()
+    released = []
+    for entry in _waiting(ctx, key, (S.HELD,)):
+        if not (entry.last_error or "").startswith(SUSPENDED_NOTE):
+            continue
+        when = entry.scheduled_at
+        if when < now or not ctx.policy.check(when).allowed:
+            when = ctx.policy.next_allowed(max(when, now))
+        if ctx.store.transition(
+            entry.id, S.HELD, entry.version, S.SCHEDULED, scheduled_at=when, last_error=None
+        ):
+            released.append(entry.id)
+    audit.record(ctx, "channel.resumed", f"channel:{key}", {"released": released})
+    return released
+
+
+def _waiting(ctx: AppContext, key: str, states: tuple[EntryState, ...]) -> list[Entry]:
+    return ctx.store.list_entries(states=states, channels=[key])
+
+
+def set_credentials(
+    ctx: AppContext, key: str, fields: Mapping[str, object], password: str | None
+) -> tuple[str, ...]:
+    from kodaira_desktop.platforms.base import CredentialsError
+    from kodaira_desktop.platforms.registry import validate_credentials
+
+    channel = get_channel(ctx, key)
+    if not all(isinstance(v, str) for v in fields.values()):
+        raise ServiceError("every credential field must be a string", invalid=True)
+    try:
+        clean = validate_credentials(channel.platform, {k: str(v) for k, v in fields.items()})
+    except CredentialsError as error:
+        raise ServiceError(str(error), invalid=True) from error
+    accounts.require_chief(ctx, password)
+    ctx.secrets.set_channel_credentials(key, clean)
+    names = tuple(sorted(clean))
+    audit.record(ctx, "credentials.set", f"channel:{key}", {"fields": list(names)})
+    return names
+
+
+def check_credentials(ctx: AppContext, key: str) -> str:
+    from kodaira_desktop.platforms.base import CredentialsError, PublishError
+    from kodaira_desktop.platforms.registry import REQUIRED_FIELDS, make_publisher
+
+    channel = get_channel(ctx, key)
+    try:
+        credentials = ctx.secrets.get_channel_credentials(key, REQUIRED_FIELDS[channel.platform])
+        publisher = make_publisher(channel.platform, credentials, ctx.endpoints, timeout=15.0)
+    except (CredentialsError, Exception) as error:
+        raise ServiceError(f"{key}: {error}") from error
+    try:
+        return publisher.check_credentials()
+    except PublishError as error:
+        raise ServiceError(f"{key}: {error.message_ja}") from error
+    finally:
+        publisher.close()

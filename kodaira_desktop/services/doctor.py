@@ -1,0 +1,85 @@
+"""`doctor`: what is wrong with this PC's set-up, and how to fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kodaira_desktop.services.context import AppContext
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def run_checks(ctx: AppContext) -> Iterator[Check]:
+    yield Check(
+        "policy",
+        True,
+        f"{ctx.policy.config.timezone}, "
+        f"{ctx.policy.config.start:%H:%M}-{ctx.policy.config.end:%H:%M}",
+    )
+    try:
+        store = ctx.store
+        channels = store.list_channels()
+        yield Check("database", True, f"{_safe_url(ctx.database_url)} ({len(channels)} channels)")
+    except Exception as error:
+        yield Check(
+            "database",
+            False,
+            f"{_safe_url(ctx.database_url)}: {error}",
+            "check --database / KODAIRA_DATABASE_URL and that the server is reachable",
+        )
+        return
+    info = ctx.secrets.backend_info()
+    yield Check(
+        "keyring",
+        info.ok,
+        f"{info.name}: {info.message_ja}",
+        "" if info.ok else "unlock or install an OS keyring (see README)",
+    )
+    from kodaira_desktop.services.accounts import read_root
+
+    try:
+        root = read_root(ctx)
+        yield Check(
+            "root of trust",
+            root is not None,
+            f"pinned: chief {root.chief_login}" if root else "not pinned on this PC",
+            "" if root else "copy trust-root.toml from the first PC (see README)",
+        )
+    except Exception as error:
+        yield Check("root of trust", False, str(error), "replace the malformed trust-root.toml")
+    from kodaira_desktop.platforms.registry import REQUIRED_FIELDS
+
+    for channel in channels:
+        has = ctx.secrets.has_channel_credentials(channel.key, REQUIRED_FIELDS[channel.platform])
+        if not has:
+            yield Check(
+                f"credentials {channel.key}",
+                False,
+                "not set",
+                f"kodaira-desktop credentials set {channel.key} < fields.json",
+            )
+            continue
+        from kodaira_desktop.services.channels import check_credentials
+
+        try:
+            yield Check(f"service {channel.key}", True, check_credentials(ctx, channel.key))
+        except Exception as error:
+            yield Check(
+                f"service {channel.key}",
+                False,
+                str(error),
+                "check the network, the proxy, and the credentials",
+            )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

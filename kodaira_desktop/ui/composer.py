@@ -1,0 +1,501 @@
+"""The composer: one text cross-posted to the channels the user is designated for.
+
+Counters update on every keystroke (pure text rules); the full check (`compose.check`: policy,
+media, designations) runs shortly after typing stops, and 予約 stays disabled until it passes.
+Queueing (which copies media) runs on a worker thread. The draft is autosaved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kodaira_desktop.domain.records import Channel, Item, User
+from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services import compose, media
+from kodaira_desktop.services.compose import ComposeCheck, ComposeRequest, Submitted
+from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.ui.attachments import AttachmentList
+from kodaira_desktop.ui.channel_style import (
+    ERROR_COLOUR,
+    MUTED_COLOUR,
+    OK_COLOUR,
+    channel_label,
+    ordered_channel_keys,
+)
+from kodaira_desktop.ui.channel_tab import ChannelTab
+from kodaira_desktop.ui.drafts import Draft, DraftStore
+from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
+from kodaira_desktop.ui.schedule_picker import SchedulePicker, format_instant
+from kodaira_desktop.ui.workers import TaskRunner
+
+CHECK_DELAY_MS = 150
+AUTOSAVE_DELAY_MS = 800
+CATEGORIES = (
+    "お知らせ",
+    "防災・緊急",
+    "イベント",
+    "市長の活動",
+    "子育て・教育",
+    "健康・福祉",
+    "観光・魅力発信",
+)
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    submitted: Submitted
+    replaced_item_id: int | None
+
+
+def _queue(ctx: AppContext, request: ComposeRequest, replaces: int | None) -> SubmitOutcome:
+    """Worker-thread body: check, cancel the item being edited, queue the new one."""
+    result = compose.check(ctx, request)
+    if not result.ok:
+        raise ServiceError(result.summary(), invalid=True)
+    if replaces is not None:
+        compose.cancel_item(ctx, replaces)
+    return SubmitOutcome(compose.submit(ctx, request), replaces)
+
+
+def _is_schedule_problem(problem: str) -> bool:
+    return "次に投稿できるのは" in problem or problem.startswith("過去の日時")
+
+
+class Composer(QWidget):
+    checked = Signal(object)  # ComposeCheck
+    submitted = Signal(object)  # SubmitOutcome
+    submitFailed = Signal(str)  # noqa: N815 — Qt signal naming
+    draftSaved = Signal()  # noqa: N815
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        user: User,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.runner = runner
+        self.drafts = DraftStore(ctx.paths.drafts_dir, user.login)
+        self.editing_item_id: int | None = None
+        self.emergency_dialog: EmergencyDialog | None = None
+        self.last_check: ComposeCheck | None = None
+        self._busy = False
+        self._restoring = False
+        usable = {c.key: c for c in compose.allowed_channels(ctx, user)}
+        self.channels: list[Channel] = [usable[k] for k in ordered_channel_keys(list(usable))]
+
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.run_check)
+        self._save_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_draft)
+
+        self._build()
+        self._restore_draft()
+        self.run_check()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff8e1; padding: 6px; border-radius: 4px;")
+        self.banner.hide()
+        self.stop_editing = QPushButton("編集をやめる")
+        self.stop_editing.clicked.connect(self.clear)
+        self.stop_editing.hide()
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.stop_editing)
+
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setPlaceholderText("投稿する本文（すべての媒体に共通）")
+        self.text_edit.setMinimumHeight(90)
+        self.text_edit.setMaximumHeight(130)
+        self.text_edit.textChanged.connect(self._on_common_text_changed)
+
+        self.channel_boxes: dict[str, QCheckBox] = {}
+        channel_row = QHBoxLayout()
+        channel_row.addWidget(QLabel("投稿先："))
+        for channel in self.channels:
+            box = QCheckBox(channel_label(channel.key))
+            box.setToolTip(channel.display_name)
+            box.toggled.connect(self._on_channels_changed)
+            self.channel_boxes[channel.key] = box
+            channel_row.addWidget(box)
+        if not self.channels:
+            channel_row.addWidget(
+                QLabel("担当に指定された媒体がありません。秘書広報課長に指定を依頼してください。")
+            )
+        channel_row.addStretch(1)
+
+        self.category = QComboBox()
+        self.category.setEditable(True)
+        self.category.addItems(CATEGORIES)
+        self.category.currentTextChanged.connect(self._on_changed)
+        category_row = QHBoxLayout()
+        category_row.addWidget(QLabel("分類："))
+        category_row.addWidget(self.category)
+        category_row.addStretch(1)
+
+        self.attachments = AttachmentList()
+        self.attachments.changed.connect(self._on_media_changed)
+
+        self.tabs = QTabWidget()
+        self.channel_tabs: dict[str, ChannelTab] = {}
+        for channel in self.channels:
+            tab = ChannelTab(channel)
+            tab.changed.connect(self._on_changed)
+            self.channel_tabs[channel.key] = tab
+            self.tabs.addTab(tab, channel_label(channel.key))
+        self.tabs.setMinimumHeight(340)
+
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setStyleSheet(f"color: {OK_COLOUR};")
+
+        form = QWidget()
+        left = QVBoxLayout(form)
+        left.addLayout(banner_row)
+        left.addWidget(QLabel("本文（共通）"))
+        left.addWidget(self.text_edit)
+        left.addLayout(channel_row)
+        left.addLayout(category_row)
+        left.addWidget(QLabel("添付ファイル"))
+        left.addWidget(self.attachments)
+        left.addWidget(QLabel("媒体ごとの本文とプレビュー"))
+        left.addWidget(self.tabs, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+
+        self.picker = SchedulePicker(self.ctx.policy, self.ctx.clock)
+        self.picker.changed.connect(self._on_changed)
+        schedule_group = QGroupBox("予約日時")
+        QVBoxLayout(schedule_group).addWidget(self.picker)
+        self.schedule_button = QPushButton("予約")
+        self.schedule_button.setMinimumHeight(36)
+        self.schedule_button.setStyleSheet("font-weight: bold;")
+        self.schedule_button.clicked.connect(self.schedule)
+        self.emergency_button = QPushButton("緊急投稿…")
+        self.emergency_button.setToolTip("投稿時間外に投稿します。課長の承認が必要です。")
+        self.emergency_button.clicked.connect(self.open_emergency_dialog)
+        self.clear_button = QPushButton("新規（下書きを消去）")
+        self.clear_button.clicked.connect(self.clear)
+        side = QWidget()
+        right = QVBoxLayout(side)
+        right.addWidget(schedule_group)
+        right.addWidget(self.problems)
+        right.addWidget(self.notes)
+        right.addWidget(self.schedule_button)
+        right.addWidget(self.emergency_button)
+        right.addWidget(self.clear_button)
+        right.addWidget(self.result_label)
+        right.addStretch(1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._on_channels_changed()
+
+    # -- reading the form ------------------------------------------------------------------
+
+    def selected_channels(self) -> list[str]:
+        return [k for k, box in self.channel_boxes.items() if box.isChecked()]
+
+    def build_request(self) -> ComposeRequest:
+        chosen = self.selected_channels()
+        overrides = {
+            key: text
+            for key in chosen
+            if (text := self.channel_tabs[key].override_text()) is not None
+        }
+        youtube = [
+            self.channel_tabs[k] for k in chosen if self.channel_tabs[k].platform == "youtube"
+        ]
+        line = [self.channel_tabs[k] for k in chosen if self.channel_tabs[k].platform == "line"]
+        return ComposeRequest(
+            text=self.text_edit.toPlainText(),
+            channels=tuple(chosen),
+            overrides=overrides,
+            title=youtube[0].title() if youtube else None,
+            media=tuple(self.attachments.paths()),
+            image_urls=tuple(line[0].image_urls()) if line else (),
+            category=self.category.currentText().strip() or CATEGORIES[0],
+            at=self.picker.chosen_at(),
+        )
+
+    # -- checking --------------------------------------------------------------------------
+
+    def _on_common_text_changed(self) -> None:
+        text = self.text_edit.toPlainText()
+        for tab in self.channel_tabs.values():
+            tab.set_common_text(text)
+        self._on_changed()
+
+    def _on_media_changed(self) -> None:
+        paths = self.attachments.paths()
+        for tab in self.channel_tabs.values():
+            tab.set_media(paths)
+        self._on_changed()
+
+    def _on_channels_changed(self) -> None:
+        for key, tab in self.channel_tabs.items():
+            self.tabs.setTabVisible(self.tabs.indexOf(tab), self.channel_boxes[key].isChecked())
+        self._on_changed()
+
+    def _on_changed(self) -> None:
+        if self._restoring:
+            return
+        self.schedule_button.setEnabled(False)
+        self._check_timer.start()
+        self._save_timer.start()
+
+    def run_check(self) -> ComposeCheck | None:
+        self._check_timer.stop()
+        try:
+            result = compose.check(self.ctx, self.build_request(), self.user)
+        except ServiceError as error:
+            self._show_general_problems([str(error)])
+            self.schedule_button.setEnabled(False)
+            return None
+        self.last_check = result
+        self._show_check(result)
+        self.checked.emit(result)
+        return result
+
+    def _show_check(self, result: ComposeCheck) -> None:
+        bar = self.tabs.tabBar()
+        for key, tab in self.channel_tabs.items():
+            found = result.channel_problems.get(key, ())
+            tab.show_problems(found)
+            index = self.tabs.indexOf(tab)
+            marked = bool(found) and self.channel_boxes[key].isChecked()
+            self.tabs.setTabText(index, ("⚠ " if marked else "") + channel_label(key))
+            bar.setTabTextColor(index, Qt.GlobalColor.red if marked else Qt.GlobalColor.black)
+            self.tabs.setTabToolTip(index, "\n".join(found))
+            box = self.channel_boxes[key]
+            box.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;" if marked else "")
+            box.setToolTip("\n".join(found) if marked else tab.channel.display_name)
+            box.setProperty("hasProblem", marked)
+        general = list(result.problems)
+        if self.picker.problem is not None:
+            # The picker already says what is wrong with the time, with the next slot.
+            general = [p for p in general if not _is_schedule_problem(p)]
+        self._show_general_problems(general, result.notes)
+        self.schedule_button.setEnabled(self.can_schedule(result))
+
+    def _show_general_problems(self, problems: list[str], notes: tuple[str, ...] = ()) -> None:
+        self.problems.setText("\n".join(f"・{p}" for p in problems))
+        self.problems.setVisible(bool(problems))
+        self.notes.setText("\n".join(f"（注）{n}" for n in notes))
+        self.notes.setVisible(bool(notes))
+
+    def can_schedule(self, result: ComposeCheck | None = None) -> bool:
+        result = result or self.last_check
+        return (
+            result is not None
+            and result.ok
+            and self.picker.problem is None
+            and not self._busy
+            and not self._check_timer.isActive()
+        )
+
+    # -- queueing --------------------------------------------------------------------------
+
+    def schedule(self) -> None:
+        result = self.run_check()
+        if result is None or not self.can_schedule(result):
+            return
+        self._submit(self.build_request())
+
+    def open_emergency_dialog(self) -> EmergencyDialog:
+        dialog = EmergencyDialog(self.ctx.policy, self.ctx.clock.now(), self)
+        dialog.accepted.connect(lambda: self._submit_emergency(dialog))
+        self.emergency_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _submit_emergency(self, dialog: EmergencyDialog) -> None:
+        chosen = dialog.chosen_at()
+        at = chosen if chosen > self.ctx.clock.now() else None  # "now" or a moment ago
+        request = dataclasses.replace(
+            self.build_request(), at=at, emergency_reason=dialog.reason_text()
+        )
+        self._submit(request)
+
+    def _submit(self, request: ComposeRequest) -> None:
+        self._set_busy(True)
+        ctx, replaces = self.ctx, self.editing_item_id
+        self.runner.start(
+            lambda: _queue(ctx, request, replaces), self._on_submitted, self._on_submit_failed
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.schedule_button.setEnabled(not busy and self.can_schedule())
+        self.emergency_button.setEnabled(not busy)
+        self.schedule_button.setText("予約しています…" if busy else "予約")
+
+    def _on_submitted(self, outcome: SubmitOutcome) -> None:
+        self._set_busy(False)
+        done = outcome.submitted
+        when = format_instant(self.ctx.policy.localize(done.scheduled_at))
+        if done.state == EntryState.AWAITING_APPROVAL:
+            message = (
+                f"緊急投稿を受け付けました（項目 #{done.item_id}、{when}）。課長の確認待ちです。"
+            )
+        else:
+            message = f"予約しました（項目 #{done.item_id}、{when}）。"
+        if outcome.replaced_item_id is not None:
+            message += f" 元の項目 #{outcome.replaced_item_id} は取り消しました。"
+        self.clear()
+        self.result_label.setText(message)
+        self.submitted.emit(outcome)
+
+    def _on_submit_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self._show_general_problems([f"予約できませんでした：{message}"])
+        self.submitFailed.emit(message)
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def current_draft(self) -> Draft:
+        parts = self.picker.chosen_parts()
+        line = [t for t in self.channel_tabs.values() if t.platform == "line"]
+        youtube = [t for t in self.channel_tabs.values() if t.platform == "youtube"]
+        return Draft(
+            text=self.text_edit.toPlainText(),
+            channels=tuple(self.selected_channels()),
+            overrides={
+                k: text
+                for k, tab in self.channel_tabs.items()
+                if (text := tab.override_text()) is not None
+            },
+            title=youtube[0].title() if youtube else "",
+            media=tuple(str(p) for p in self.attachments.paths()),
+            image_urls=tuple(line[0].image_urls()) if line else (),
+            category=self.category.currentText(),
+            date=parts[0] if parts else None,
+            time=parts[1] if parts else None,
+            editing_item_id=self.editing_item_id,
+        )
+
+    def save_draft(self) -> None:
+        self._save_timer.stop()
+        draft = self.current_draft()
+        if draft.is_empty and draft.editing_item_id is None:
+            self.drafts.clear()
+        else:
+            self.drafts.save(draft)
+        self.draftSaved.emit()
+
+    def flush_draft(self) -> None:
+        """Save now if a save is pending (the window is closing)."""
+        if self._save_timer.isActive():
+            self.save_draft()
+
+    def _restore_draft(self) -> None:
+        draft = self.drafts.load()
+        if draft is None or (draft.is_empty and draft.editing_item_id is None):
+            return
+        self.apply_draft(draft)
+        self._show_banner("前回の下書きを復元しました。")
+
+    def apply_draft(self, draft: Draft) -> None:
+        self._restoring = True
+        try:
+            self.text_edit.setPlainText(draft.text)
+            for key, box in self.channel_boxes.items():
+                box.setChecked(key in draft.channels)
+            for key, tab in self.channel_tabs.items():
+                tab.set_override(draft.overrides.get(key))
+                if tab.platform == "youtube":
+                    tab.title_edit.setText(draft.title)
+                if tab.platform == "line":
+                    tab.line_urls.setPlainText("\n".join(draft.image_urls))
+            self.attachments.set_paths([Path(p) for p in draft.media])
+            self.category.setCurrentText(draft.category or CATEGORIES[0])
+            self.picker.restore(draft.date, draft.time)
+            self.editing_item_id = draft.editing_item_id
+        finally:
+            self._restoring = False
+        self._on_changed()
+
+    def _show_banner(self, text: str | None) -> None:
+        self.banner.setText(text or "")
+        self.banner.setVisible(bool(text))
+        self.stop_editing.setVisible(self.editing_item_id is not None)
+
+    # -- editing and clearing --------------------------------------------------------------
+
+    def load_item(self, item: Item) -> None:
+        """Put a queued item in the composer; 予約 then replaces it (new item, old cancelled)."""
+        live = [e for e in item.entries if e.state != EntryState.CANCELLED]
+        first = min((e.scheduled_at for e in live), default=None)
+        urls = [m.public_url for m in item.media if m.public_url]
+        paths = [str(media.stored_path(self.ctx, m.media)) for m in item.media]
+        parts = None
+        if first is not None:
+            local = self.ctx.policy.localize(first)
+            parts = (f"{local:%Y-%m-%d}", f"{local:%H:%M}")
+        draft = Draft(
+            text=item.text,
+            channels=tuple(e.channel_key for e in live),
+            overrides={e.channel_key: e.text_override for e in live if e.text_override is not None},
+            title=next((e.title for e in live if e.title), ""),
+            media=tuple(paths),
+            image_urls=tuple(urls),
+            category=item.category or "",
+            date=parts[0] if parts else None,
+            time=parts[1] if parts else None,
+            editing_item_id=item.id,
+        )
+        self.apply_draft(draft)
+        self._show_banner(
+            f"項目 #{item.id} を編集中です。"
+            "予約し直すと、元の予約は取り消されて新しい項目になります。"
+        )
+
+    def clear(self) -> None:
+        self.editing_item_id = None
+        self.apply_draft(Draft(channels=tuple(self.selected_channels())))
+        self.picker.reset_to_next_slot()
+        self.result_label.clear()
+        self._show_banner(None)
+        self.drafts.clear()
+        self._save_timer.stop()
+
+    def refresh_default_time(self) -> None:
+        self.picker.refresh_default()

@@ -1,0 +1,98 @@
+"""Running the real command line in a subprocess, as IT staff and scripts do."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHIEF = "kacho"
+CHIEF_PASSWORD = "kacho-password-1"
+STAFF = "tanaka"
+#: A Wednesday morning in Tokyo.
+MORNING = "2026-11-25T10:00:00+09:00"
+
+
+@dataclass
+class Cli:
+    home: Path
+    database_url: str
+    extra_env: dict[str, str] = field(default_factory=dict)
+    now: str = MORNING
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KODAIRA_")}
+        env.update(
+            KODAIRA_DATA_DIR=str(self.home / "data"),
+            KODAIRA_CONFIG_DIR=str(self.home / "config"),
+            KODAIRA_SITE_CONFIG_DIR=str(self.home / "site"),
+            KODAIRA_KEYRING=f"file:{self.home / 'keyring'}",
+            KODAIRA_TEST_SCRYPT_N="1024",
+            KODAIRA_DATABASE_URL=self.database_url,
+            KODAIRA_FAKE_NOW=self.now,
+        )
+        env.update(self.extra_env)
+        env.update(overrides)
+        return env
+
+    def run(
+        self,
+        *args: str,
+        user: str = STAFF,
+        stdin: str | None = None,
+        password: str | None = None,
+        expect: int | None = 0,
+        **env: str,
+    ) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "kodaira_desktop", "--user", user]
+        if password is not None:
+            secret = self.home / f"password-{user}.txt"
+            secret.write_text(password + "\n", encoding="utf-8")
+            command += ["--password-file", str(secret)]
+        result = subprocess.run(
+            [*command, *args],
+            input=stdin or "",
+            capture_output=True,
+            text=True,
+            env=self.env(**env),
+            timeout=120,
+        )
+        if expect is not None:
+            assert result.returncode == expect, (
+                f"{args} exited {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+            )
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    def entries(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = json.loads(self.run("queue", "list", "--json").stdout)
+        return rows
+
+    def setup_office(self, channels: str = "x-city,x-mayor,line,facebook,youtube") -> None:
+        """init with a chief, and a staff member designated for ``channels``."""
+        self.run("init", "--chief", CHIEF, user=CHIEF, password=CHIEF_PASSWORD)
+        self.run(
+            "users",
+            "add",
+            STAFF,
+            "--role",
+            "staff",
+            "--channels",
+            channels,
+            user=CHIEF,
+            password=CHIEF_PASSWORD,
+        )
+
+    def set_credentials(self, channel: str, fields: dict[str, str]) -> None:
+        self.run(
+            "credentials",
+            "set",
+            channel,
+            user=CHIEF,
+            password=CHIEF_PASSWORD,
+            stdin=json.dumps(fields),
+        )

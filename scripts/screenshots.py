@@ -16,13 +16,37 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kodaira_desktop.dispatch.clock import FakeClock
+from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services import accounts, compose
+from kodaira_desktop.services.compose import ComposeRequest
+from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui.main_window import TAB_CALENDAR, TAB_COMPOSER, TAB_TABLE, MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 JST = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=JST)
 PASSWORD = "password123"
+#: (when, channels, text) of the sample items queued "yesterday".
+SAMPLES = (
+    (datetime(2026, 11, 25, 9, 0, tzinfo=JST), ("x-city", "facebook"),
+     "【お知らせ】本日は小平市役所の窓口を通常どおり開庁しています。"),
+    (datetime(2026, 11, 26, 9, 0, tzinfo=JST), ("x-city", "line", "facebook"),
+     "11月28日（土）・29日（日）に小平市民まつりを開催します。ぜひお越しください。"),
+    (datetime(2026, 11, 26, 13, 30, tzinfo=JST), ("x-mayor",),
+     "市長が小平第三小学校の創立記念式典に出席しました。"),
+    (datetime(2026, 11, 27, 10, 0, tzinfo=JST), ("x-city", "x-mayor", "line", "facebook"),
+     "年末年始（12月29日〜1月3日）の窓口のご案内です。"),
+    (datetime(2026, 12, 2, 15, 0, tzinfo=JST), ("facebook",),
+     "ブルーベリーの里・小平の冬の風景をお届けします。"),
+    (datetime(2026, 11, 30, 8, 30, tzinfo=JST), ("line", "x-city"),
+     "ごみ収集日程の変更についてお知らせします。"),
+)  # fmt: skip
 
 
 def _environment(folder: Path) -> dict[str, str]:
@@ -39,9 +63,6 @@ def _environment(folder: Path) -> dict[str, str]:
 
 
 def _sample_image(path: Path, colour: str, caption: str) -> Path:
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QFont, QImage, QPainter
-
     image = QImage(640, 420, QImage.Format.Format_RGB32)
     image.fill(QColor(colour))
     painter = QPainter(image)
@@ -55,16 +76,10 @@ def _sample_image(path: Path, colour: str, caption: str) -> Path:
     return path
 
 
-def _seed(ctx_chief: object, ctx: object, folder: Path) -> None:
-    from kodaira_desktop.domain.states import EntryState
-    from kodaira_desktop.services import accounts, compose
-    from kodaira_desktop.services.compose import ComposeRequest
-    from kodaira_desktop.services.context import AppContext
-
-    assert isinstance(ctx_chief, AppContext) and isinstance(ctx, AppContext)
-    accounts.initialize(ctx_chief, "chief", PASSWORD, "秘書広報課長")
+def _seed(chief: AppContext, ctx: AppContext, clock: FakeClock, folder: Path) -> None:
+    accounts.initialize(chief, "chief", PASSWORD, "秘書広報課長")
     accounts.add_user(
-        ctx_chief,
+        chief,
         "tanaka",
         "staff",
         "x-city,x-mayor,line,facebook,youtube",
@@ -73,49 +88,10 @@ def _seed(ctx_chief: object, ctx: object, folder: Path) -> None:
         new_password=None,
     )
     photo = _sample_image(folder / "kodaira-festival.png", "#3b7d4f", "小平市民まつり")
-    samples = [
-        (
-            NOW.replace(hour=9),
-            ("x-city", "facebook"),
-            "【お知らせ】本日は小平市役所の窓口を通常どおり開庁しています。",
-        ),
-        (
-            datetime(2026, 11, 26, 9, 0, tzinfo=JST),
-            ("x-city", "line", "facebook"),
-            "11月28日（土）・29日（日）に小平市民まつりを開催します。ぜひお越しください。",
-        ),
-        (
-            datetime(2026, 11, 26, 13, 30, tzinfo=JST),
-            ("x-mayor",),
-            "市長が小平第三小学校の創立記念式典に出席しました。",
-        ),
-        (
-            datetime(2026, 11, 27, 10, 0, tzinfo=JST),
-            ("x-city", "x-mayor", "line", "facebook"),
-            "年末年始（12月29日〜1月3日）の窓口のご案内です。",
-        ),
-        (
-            datetime(2026, 12, 2, 15, 0, tzinfo=JST),
-            ("facebook",),
-            "ブルーベリーの里・小平の冬の風景をお届けします。",
-        ),
-        (
-            datetime(2026, 11, 30, 8, 30, tzinfo=JST),
-            ("line", "x-city"),
-            "ごみ収集日程の変更についてお知らせします。",
-        ),
-    ]
-    clock = ctx.clock
-    from kodaira_desktop.dispatch.clock import FakeClock
-
-    assert isinstance(clock, FakeClock)
     clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=JST))  # queue them "yesterday"
-    for at, channels, text in samples:
+    for at, channels, text in SAMPLES:
         media = (photo,) if "facebook" in channels and "まつり" in text else ()
-        compose.submit(
-            ctx,
-            ComposeRequest(text=text, channels=channels, at=at, media=media, category="お知らせ"),
-        )
+        compose.submit(ctx, ComposeRequest(text=text, channels=channels, at=at, media=media))
     # Published and failed entries from earlier in the month.
     clock.set(datetime(2026, 11, 16, 9, 0, tzinfo=JST))
     past = compose.submit(
@@ -132,12 +108,8 @@ def _seed(ctx_chief: object, ctx: object, folder: Path) -> None:
         fresh = ctx.store.get_entry(entry.id)
         assert fresh is not None
         final = EntryState.PUBLISHED if entry.channel_key == "x-city" else EntryState.FAILED
-        extra = (
-            {"last_error": "Facebook: アクセストークンの有効期限切れ"}
-            if final == EntryState.FAILED
-            else {}
-        )
-        ctx.store.transition(fresh.id, fresh.state, fresh.version, final, **extra)  # type: ignore[arg-type]
+        error = "Facebook: アクセストークンの有効期限切れ" if final == EntryState.FAILED else None
+        ctx.store.transition(fresh.id, fresh.state, fresh.version, final, last_error=error)
     compose.submit(
         ctx,
         ComposeRequest(
@@ -150,12 +122,9 @@ def _seed(ctx_chief: object, ctx: object, folder: Path) -> None:
 
 
 def main() -> int:
-    from PySide6.QtWidgets import QApplication
-
-    from kodaira_desktop.dispatch.clock import FakeClock
-    from kodaira_desktop.services.context import AppContext
-
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kodaira-shots-") as temp:
         folder = Path(temp)
@@ -164,20 +133,14 @@ def main() -> int:
         clock = FakeClock(NOW)
         chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
         ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
-        _seed(chief, ctx, folder)
+        _seed(chief, ctx, clock, folder)
         chief.close()
         _render(app, ctx, folder)
         ctx.close()
     return 0
 
 
-def _render(app: QApplication, ctx: object, folder: Path) -> None:
-    from PySide6.QtCore import QDate
-
-    from kodaira_desktop.services.context import AppContext
-    from kodaira_desktop.ui.main_window import TAB_CALENDAR, TAB_COMPOSER, TAB_TABLE, MainWindow
-
-    assert isinstance(ctx, AppContext)
+def _render(app: QApplication, ctx: AppContext, folder: Path) -> None:
     window = MainWindow(ctx)
     window.resize(1400, 900)
     window.show()
@@ -186,10 +149,7 @@ def _render(app: QApplication, ctx: object, folder: Path) -> None:
     composer = window.composer
     assert composer is not None
 
-    def shot(widget: object, name: str) -> None:
-        from PySide6.QtWidgets import QWidget
-
-        assert isinstance(widget, QWidget)
+    def shot(widget: QWidget, name: str) -> None:
         app.processEvents()
         widget.grab().save(str(OUT / name))
         print(f"wrote {OUT / name}")

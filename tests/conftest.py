@@ -19,7 +19,14 @@ from tests.support.postgres import (
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-_CLEARED_ENV = ("KODAIRA_DATABASE_URL", "KODAIRA_POLICY", "KODAIRA_USER")
+_CLEARED_ENV = (
+    "KODAIRA_DATABASE_URL",
+    "KODAIRA_POLICY",
+    "KODAIRA_USER",
+    "KODAIRA_FAKE_NOW",
+    "KODAIRA_TRUST_ROOT_FILE",
+    "KODAIRA_LOG_DIR",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +37,13 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KODAIRA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KODAIRA_CONFIG_DIR", str(tmp_path / "config"))
+    # Never the machine's own config folder or keyring; cheap chief keys for speed.
+    monkeypatch.setenv("KODAIRA_SITE_CONFIG_DIR", str(tmp_path / "site-config"))
+    monkeypatch.setenv("KODAIRA_KEYRING", "memory")
+    monkeypatch.setenv("KODAIRA_TEST_SCRYPT_N", "1024")
+    from kodaira_desktop.security.keyring_backends import reset_shared_memory_keyring
+
+    reset_shared_memory_keyring()
     return tmp_path
 
 

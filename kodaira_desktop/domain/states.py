@@ -36,8 +36,9 @@ ALLOWED_TRANSITIONS: dict[EntryState, frozenset[EntryState]] = {
 
 #: States in which a person may still edit or cancel an entry.
 EDITABLE_STATES = frozenset({S.DRAFT, S.SCHEDULED, S.AWAITING_APPROVAL, S.HELD, S.FAILED})
-#: States the dispatcher may claim when the entry is due.
-CLAIMABLE_STATES = frozenset({S.SCHEDULED, S.RETRY_WAIT, S.AWAITING_APPROVAL})
+#: States the dispatcher may claim when the entry is due (an emergency request waits in
+#: awaiting_approval until the chief approves it, which makes it scheduled).
+CLAIMABLE_STATES = frozenset({S.SCHEDULED, S.RETRY_WAIT})
 #: States that end an entry's life.
 FINAL_STATES = frozenset({S.PUBLISHED, S.CANCELLED})
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from collections.abc import Iterable
 from pathlib import Path
 
 from kodaira_desktop.domain.records import Role, User
 from kodaira_desktop.security import chief_keys, trust_root
 from kodaira_desktop.security.chief_keys import ChiefKeyMaterial, UnlockedKey
-from kodaira_desktop.security.lockout import remaining
+from kodaira_desktop.security.lockout import LockoutPolicy, remaining
 from kodaira_desktop.services import audit
 from kodaira_desktop.services.context import AppContext, ServiceError
 
 MIN_PASSWORD_LENGTH = 8
+LOCKOUT = LockoutPolicy(max_attempts=5, lock_minutes=10)
 
 
 def acting_user(ctx: AppContext) -> User:
@@ -65,7 +67,12 @@ def confirm_chief(ctx: AppContext, login: str, password: str) -> UnlockedKey:
     try:
         key = chief_keys.unlock(_material(user), password)
     except chief_keys.WrongPassword:
-        after = ctx.store.record_attempt(login, succeeded=False)
+        after = ctx.store.record_attempt(
+            login,
+            succeeded=False,
+            max_failures=LOCKOUT.max_attempts,
+            lockout=timedelta(minutes=LOCKOUT.lock_minutes),
+        )
         audit.record(
             ctx,
             "chief.password_wrong",

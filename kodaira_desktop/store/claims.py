@@ -70,7 +70,7 @@ class ClaimStore(StoreBase):
     ) -> list[Entry]:
         """Claim up to ``limit`` due entries for sending; each is claimed by one caller only.
 
-        Due means: ``scheduled``/``awaiting_approval`` with ``scheduled_at <= now``, or
+        Due means: ``scheduled`` with ``scheduled_at <= now``, or
         ``retry_wait`` with ``next_attempt_at <= now``; entries of suspended channels are
         skipped. Claimed entries are ``sending``, with ``claimed_by``/``claimed_at`` set. The
         dispatcher re-checks policy and approval and moves each on (or to ``held``).
@@ -127,7 +127,7 @@ class ClaimStore(StoreBase):
 
 def _claimable() -> ColumnElement[bool]:
     return or_(
-        EntryRow.state.in_([EntryState.SCHEDULED.value, EntryState.AWAITING_APPROVAL.value]),
+        EntryRow.state == EntryState.SCHEDULED.value,
         and_(EntryRow.state == EntryState.RETRY_WAIT.value, EntryRow.next_attempt_at.is_not(None)),
     )
 
@@ -142,7 +142,7 @@ def _due_at() -> ColumnElement[datetime]:
 def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(
-            EntryRow.state.in_([EntryState.SCHEDULED.value, EntryState.AWAITING_APPROVAL.value]),
+            EntryRow.state == EntryState.SCHEDULED.value,
             EntryRow.scheduled_at <= now,
         ),
         and_(EntryRow.state == EntryState.RETRY_WAIT.value, EntryRow.next_attempt_at <= now),

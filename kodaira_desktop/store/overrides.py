@@ -77,6 +77,7 @@ class OverrideStore(StoreBase):
         signature: bytes | None = None,
         payload_hash: str | None = None,
         expected_status: OverrideStatus = "pending",
+        decided_at: datetime | None = None,
     ) -> bool:
         """Record a decision if the request is still ``expected_status``; False if not
         (another chief decided first)."""
@@ -85,7 +86,8 @@ class OverrideStore(StoreBase):
         values: dict[str, object] = {
             "status": status,
             "decided_by": decided_by,
-            "decided_at": self._now(),
+            # A signed approval covers its own time: the caller passes the instant it signed.
+            "decided_at": require_aware(decided_at, "decided_at") if decided_at else self._now(),
             "decision_reason": decision_reason,
             "signature": signature,
         }

@@ -15,7 +15,7 @@ from kodaira_desktop.store.errors import NotFoundError
 from kodaira_desktop.store.tables import ChannelRow, UserChannelRow, UserRow
 
 DEFAULT_MAX_FAILURES = 5
-DEFAULT_LOCKOUT = timedelta(minutes=15)
+DEFAULT_LOCKOUT = timedelta(minutes=10)
 
 
 class UserStore(StoreBase):

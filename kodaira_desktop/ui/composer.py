@@ -322,6 +322,11 @@ class Composer(QWidget):
         self.notes.setText("\n".join(f"（注）{n}" for n in notes))
         self.notes.setVisible(bool(notes))
 
+    @property
+    def check_pending(self) -> bool:
+        """Typing happened and the full check has not run yet."""
+        return self._check_timer.isActive()
+
     def can_schedule(self, result: ComposeCheck | None = None) -> bool:
         result = result or self.last_check
         return (

@@ -72,6 +72,7 @@ class SchedulePicker(QWidget):
         self._suggestion: datetime | None = None
         self._updating = False
         self._typed = False
+        self._refused = False
 
         self.calendar = PolicyCalendar(policy, closed_selectable=False)
         self.calendar.setMinimumSize(300, 220)
@@ -195,6 +196,9 @@ class SchedulePicker(QWidget):
         self._updating = False
 
     def _on_user_change(self) -> None:
+        if self._refused:  # the calendar put the previous day back: nothing changed
+            self._refused = False
+            return
         if self._updating:
             return
         self._auto = False
@@ -210,6 +214,7 @@ class SchedulePicker(QWidget):
 
     def _on_closed_day_refused(self, day: QDate, reason: str) -> None:
         """The selection stays on the previous (open) day; say why the click was refused."""
+        self._refused = True
         self.message.setText(f"{day.month()}月{day.day()}日は選べません（{reason}）。")
         self.message.setVisible(True)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from kodaira_desktop.domain.records import AUDIT_GENESIS_HASH
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.store.repository import Store
 from tests.store.conftest import RACE_FIGURES
@@ -106,7 +107,7 @@ def test_two_processes_appending_audit_rows_never_fork_the_chain(
     )
     print(RACE_FIGURES[-1])
     assert [row.seq for row in rows] == list(range(1, 2 * AUDIT_APPENDS + 1))
-    previous = ""
+    previous = AUDIT_GENESIS_HASH
     for row in rows:
         assert row.prev_hash == previous
         assert row.hash == sha256_hash(row)

@@ -167,7 +167,7 @@ _FIRST_REVISION_DATA = (
     "(1, 'suzuki', '鈴木', 'staff', '2025-11-01 00:00:00.000000+00:00')",
     "INSERT INTO user_channels (user_id, channel_key) VALUES (1, 'line')",
     "INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES "
-    "(1, '2025-11-20 01:00:00.000000+00:00', 'suzuki', 'item.create', 'item:1', '{}', '', "
+    "(1, '2025-11-20 01:00:00.000000+00:00', 'suzuki', 'item.create', 'item:1', '{}', '0000', "
     "'hash-1'), "
     "(2, '2025-12-01 00:30:05.000000+00:00', 'dispatcher', 'entry.published', 'entry:2', "
     "'{}', 'hash-1', 'hash-2')",

@@ -101,7 +101,9 @@ def test_claim_due_takes_due_entries_only(store: Store, clock: FakeClock) -> Non
     )
 
     claimed = store.claim_due(START, "pc-01")
-    assert {e.id for e in claimed} == {due.id, _entry(store, awaiting, "line").id}
+    # An emergency request waits for the chief; approval makes it `scheduled`.
+    assert {e.id for e in claimed} == {due.id}
+    assert _entry(store, awaiting, "line").state is S.AWAITING_APPROVAL
     assert all(e.state is S.SENDING and e.claimed_by == "pc-01" for e in claimed)
     assert all(e.claimed_at == START for e in claimed)
     assert store.claim_due(START, "pc-02") == []  # nothing left that is due

@@ -176,9 +176,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_gui(args: argparse.Namespace) -> int:
+    from kodaira_desktop.logs import configure_logging
+    from kodaira_desktop.services.context import AppContext
     from kodaira_desktop.ui.app import run_gui
 
-    return run_gui(load_policy_option(args.policy), smoke=args.smoke)
+    load_policy_option(args.policy)  # a malformed policy file is refused before any window
+    ctx = AppContext.create(database=args.database, policy_file=args.policy, login=args.user)
+    configure_logging(ctx.paths.log_dir, debug=args.debug)
+    try:
+        return run_gui(ctx, smoke=args.smoke)
+    finally:
+        ctx.close()
 
 
 def load_policy_option(path: str | None) -> PostingPolicy:

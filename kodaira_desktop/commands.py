@@ -234,9 +234,7 @@ def cmd_queue_cancel(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import compose
 
     cancelled = compose.cancel_item(ctx, args.item_id)
-    print(
-        f"item {args.item_id}: {len(cancelled)} entr{'y' if len(cancelled) == 1 else 'ies'} cancelled"
-    )
+    print(f"item {args.item_id}: {len(cancelled)} entries cancelled")
     return EXIT_OK
 
 
@@ -272,9 +270,8 @@ def cmd_credentials_check(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_channels_list(ctx: AppContext, args: argparse.Namespace) -> int:
     for channel in ctx.store.list_channels():
         state = f"停止中: {channel.suspended_reason}" if channel.suspended else "稼働中"
-        print(
-            f"{channel.key}\t{channel.platform}\t{channel.handle or '-'}\t{channel.display_name}\t{state}"
-        )
+        fields = (channel.key, channel.platform, channel.handle or "-", channel.display_name, state)
+        print("\t".join(fields))
     return EXIT_OK
 
 

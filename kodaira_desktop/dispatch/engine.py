@@ -25,8 +25,8 @@ from kodaira_desktop.platforms.base import (
     CredentialsError,
     ErrorKind,
     MediaFile,
-    PublishError,
     Publisher,
+    PublishError,
     PublishRequest,
     PublishResult,
 )
@@ -145,7 +145,8 @@ class Dispatcher:
         now = self.ctx.clock.now()
         item = self.store.get_item(entry.item_id)
         channel = self.store.get_channel(entry.channel_key)
-        assert item is not None and channel is not None
+        assert item is not None
+        assert channel is not None
         refusal = self._send_time_refusal(item, now)
         if refusal is not None:
             self._finish(entry, S.HELD, report.held, "entry.held", last_error=refusal)

@@ -24,7 +24,7 @@ class RetryPolicy:
         rand: Callable[[], float] = random.random,
     ) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt (1-based)."""
-        backoff = min(self.cap_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
+        backoff = min(self.cap_seconds, self.base_seconds * 2.0 ** max(0, attempts - 1))
         backoff *= 1 - self.jitter + 2 * self.jitter * rand()
         if retry_after is not None:
             backoff = max(backoff, retry_after)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 
 from kodaira_desktop.domain.records import Role, User
@@ -225,7 +225,7 @@ def add_user(
         endorsement = (
             chief_keys.endorse_chief(endorser, login, material.public_key) if endorser else None
         )
-        _store_key(ctx, login, material, endorser and ctx.login, endorsement)
+        _store_key(ctx, login, material, ctx.login if endorser else None, endorsement)
         if bootstrap:
             _pin_root(ctx, login, material.public_key)
     audit.record(ctx, "user.added", login, {"role": role, "channels": keys})

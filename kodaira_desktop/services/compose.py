@@ -179,10 +179,10 @@ def policy_refusal(ctx: AppContext, when: datetime) -> str | None:
     if decision.allowed:
         return None
     nxt = ctx.policy.next_allowed(when)
+    why = ctx.policy.describe(decision.reasons, decision.holiday_name)
     return (
         f"{ctx.policy.localize(when).isoformat()} is outside the posting window "
-        f"({', '.join(decision.reasons)}: {ctx.policy.describe(decision.reasons, decision.holiday_name)}); "
-        f"the next allowed time is {nxt.isoformat()}"
+        f"({', '.join(decision.reasons)}: {why}); the next allowed time is {nxt.isoformat()}"
     )
 
 

@@ -51,3 +51,13 @@ def overdue_entries(ctx: AppContext) -> list[Entry]:
     """Scheduled entries more than five minutes past due: no dispatcher is publishing."""
     cutoff = ctx.clock.now() - OVERDUE_ALARM
     return ctx.store.list_entries(states=[EntryState.SCHEDULED, EntryState.RETRY_WAIT], end=cutoff)
+
+
+def overdue_alarm(ctx: AppContext, *, sample: int = 20) -> tuple[int, list[Entry]]:
+    """How many entries `overdue_entries` would return, and the first ``sample`` of them,
+    without loading them all (the GUI's status bar asks every 30 seconds)."""
+    cutoff = ctx.clock.now() - OVERDUE_ALARM
+    states = [EntryState.SCHEDULED, EntryState.RETRY_WAIT]
+    count = ctx.store.count_entries(states=states, end=cutoff)
+    first = ctx.store.list_entries(states=states, end=cutoff, limit=sample) if count else []
+    return count, first

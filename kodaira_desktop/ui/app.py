@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QApplication
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import MainWindow
 
+#: A smoke run that has not shown the month by then has failed.
+SMOKE_TIMEOUT_MS = 60_000
+
 
 def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
     """Show the main window. With ``smoke`` exit 0 as soon as it shows the current month with
@@ -21,7 +24,13 @@ def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
     window = MainWindow(ctx)
     window.show()
     if smoke:
-        QTimer.singleShot(0, lambda: app.exit(0 if window.shows_current_month() else 1))
+
+        def month_loaded(_year: int, _month: int, _count: int) -> None:
+            if window.shows_current_month():
+                app.exit(0)
+
+        window.calendar_panel.monthLoaded.connect(month_loaded)
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(1))
     code = app.exec()
     if window.composer is not None:
         window.composer.flush_draft()

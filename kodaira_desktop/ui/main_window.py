@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
             )
             notice.setWordWrap(True)
             self.tabs.addTab(notice, "投稿を作成")
-        self.calendar_panel = QueueCalendarPanel(ctx)
+        self.calendar_panel = QueueCalendarPanel(ctx, self.runner)
         self.calendar_panel.itemOpened.connect(self.open_item)
         self.tabs.addTab(self.calendar_panel, "予約カレンダー")
         self.table = QueueTable(ctx, self.runner)
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.table, "予約一覧")
         self.setCentralWidget(self.tabs)
 
-        self.status = QueueStatusBar(ctx, self.user)
+        self.status = QueueStatusBar(ctx, self.user, self.runner)
         self.setStatusBar(self.status)
         self._add_actions()
         self._timer = QTimer(self)

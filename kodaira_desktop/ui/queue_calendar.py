@@ -5,6 +5,7 @@ shows the chosen day's entries; double-click one to open its item."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, QRect, QRectF, Qt, Signal
@@ -35,9 +36,18 @@ from kodaira_desktop.ui.channel_style import (
     state_mark,
 )
 from kodaira_desktop.ui.policy_calendar import CLOSED_BACKGROUND, PolicyCalendar, from_qdate
+from kodaira_desktop.ui.workers import TaskRunner
 
 CHIP_SIZE = 15
 LINE_HEIGHT = 18
+
+
+@dataclass(frozen=True)
+class CalendarLine:
+    """One item at one time on one day: its entries, one chip each."""
+
+    time: str
+    entries: list[Entry]
 
 
 class QueueCalendar(PolicyCalendar):
@@ -46,6 +56,7 @@ class QueueCalendar(PolicyCalendar):
     def __init__(self, policy: PostingPolicy, parent: QWidget | None = None) -> None:
         super().__init__(policy, parent)
         self._by_day: dict[date, list[Entry]] = {}
+        self._lines: dict[date, list[CalendarLine]] = {}
         self.setMinimumSize(640, 480)
         self._shrink_weekday_header()
 
@@ -60,10 +71,23 @@ class QueueCalendar(PolicyCalendar):
         rows.resizeSection(0, 26)
 
     def set_entries(self, entries: list[Entry]) -> None:
+        """Group once here; painting only reads the prepared lines."""
         by_day: dict[date, list[Entry]] = defaultdict(list)
+        groups: dict[date, dict[tuple[str, int], list[Entry]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for entry in entries:
-            by_day[self.policy.localize(entry.scheduled_at).date()].append(entry)
+            at = self.policy.localize(entry.scheduled_at)
+            by_day[at.date()].append(entry)
+            groups[at.date()][(f"{at:%H:%M}", entry.item_id)].append(entry)
         self._by_day = dict(by_day)
+        self._lines = {
+            day: [
+                CalendarLine(key[0], sorted(found, key=lambda e: e.channel_key))
+                for key, found in sorted(day_groups.items())
+            ]
+            for day, day_groups in groups.items()
+        }
         self.updateCells()
 
     def entries_on(self, day: date) -> list[Entry]:
@@ -101,41 +125,36 @@ class QueueCalendar(PolicyCalendar):
                 holiday,
             )
         if in_month:
-            self._paint_entries(painter, rect, self._by_day.get(from_qdate(day), []))
+            self._paint_lines(painter, rect, self._lines.get(from_qdate(day), []))
         painter.restore()
 
-    def _paint_entries(self, painter: QPainter, rect: QRect, entries: list[Entry]) -> None:
-        groups: dict[tuple[str, int], list[Entry]] = defaultdict(list)
-        for entry in entries:
-            at = self.policy.localize(entry.scheduled_at)
-            groups[(f"{at:%H:%M}", entry.item_id)].append(entry)
+    def _paint_lines(self, painter: QPainter, rect: QRect, lines: list[CalendarLine]) -> None:
         small = QFont(painter.font())
         small.setBold(False)
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         painter.setFont(small)
         top = rect.top() + LINE_HEIGHT + 2
         room = max(0, (rect.bottom() - top) // LINE_HEIGHT)
-        keys = sorted(groups)
-        shown = keys if len(keys) <= room else keys[: max(0, room - 1)]
-        for line, key in enumerate(shown):
-            y = top + line * LINE_HEIGHT
+        shown = lines if len(lines) <= room else lines[: max(0, room - 1)]
+        for number, line in enumerate(shown):
+            y = top + number * LINE_HEIGHT
             painter.setPen(QColor("#424242"))
             painter.drawText(
-                QRect(rect.left() + 4, y, 40, LINE_HEIGHT), Qt.AlignmentFlag.AlignVCenter, key[0]
+                QRect(rect.left() + 4, y, 40, LINE_HEIGHT), Qt.AlignmentFlag.AlignVCenter, line.time
             )
             x = rect.left() + 44
-            for entry in sorted(groups[key], key=lambda e: e.channel_key):
+            for entry in line.entries:
                 if x + CHIP_SIZE > rect.right() - 2:
                     break
                 _paint_chip(painter, QRectF(x, y + 1, CHIP_SIZE, CHIP_SIZE), entry)
                 x += CHIP_SIZE + 2
-        if len(shown) < len(keys):
+        if len(shown) < len(lines):
             painter.setPen(QColor("#616161"))
             y = top + len(shown) * LINE_HEIGHT
             painter.drawText(
                 QRect(rect.left() + 4, y, rect.width() - 8, LINE_HEIGHT),
                 Qt.AlignmentFlag.AlignVCenter,
-                f"他 {len(keys) - len(shown)} 件",
+                f"他 {len(lines) - len(shown)} 件",
             )
 
 
@@ -165,9 +184,10 @@ class QueueCalendarPanel(QWidget):
     itemOpened = Signal(int)  # noqa: N815 — Qt signal naming
     monthLoaded = Signal(int, int, int)  # noqa: N815 — year, month, entries
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.runner = runner
         self.calendar = QueueCalendar(ctx.policy)
         self.day_title = QLabel()
         self.day_title.setStyleSheet("font-weight: bold;")
@@ -216,10 +236,22 @@ class QueueCalendarPanel(QWidget):
         self._load_month(self.calendar.yearShown(), self.calendar.monthShown())
 
     def _load_month(self, year: int, month: int) -> None:
-        entries = queries.entries_for_month(self.ctx, year, month)
-        self.calendar.set_entries(entries)
-        self._show_day()
-        self.monthLoaded.emit(year, month, len(entries))
+        """Fetch the month on a worker; a late answer for a month no longer shown is dropped."""
+        ctx = self.ctx
+
+        def arrived(entries: list[Entry]) -> None:
+            if (self.calendar.yearShown(), self.calendar.monthShown()) != (year, month):
+                return
+            self.calendar.set_entries(entries)
+            self._show_day()
+            self.monthLoaded.emit(year, month, len(entries))
+
+        self.runner.start(
+            lambda: queries.entries_for_month(ctx, year, month), arrived, self._load_failed
+        )
+
+    def _load_failed(self, message: str) -> None:
+        self.day_title.setText(f"予定を読み込めませんでした：{message}")
 
     def _show_day(self) -> None:
         day = from_qdate(self.calendar.selectedDate())

@@ -165,24 +165,37 @@ class EntryFilterProxy(QSortFilterProxyModel):
         self._start: datetime | None = None
         self._end: datetime | None = None
 
+    def _begin_filter_change(self) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateRowsFilter before it
+            self.beginFilterChange()
+
+    def _end_filter_change(self) -> None:
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover — Qt < 6.9
+            self.invalidateRowsFilter()
+
     def set_channel(self, key: str | None) -> None:
+        self._begin_filter_change()
         self._channel = key
-        self.invalidateRowsFilter()
+        self._end_filter_change()
 
     def set_states(self, states: frozenset[EntryState] | None) -> None:
+        self._begin_filter_change()
         self._states = states
-        self.invalidateRowsFilter()
+        self._end_filter_change()
 
     def set_date_range(self, first: date | None, last: date | None) -> None:
         """Inclusive days in the policy's zone; None leaves that side open."""
         zone = self._policy.zone
+        self._begin_filter_change()
         self._start = datetime(first.year, first.month, first.day, tzinfo=zone) if first else None
         self._end = (
             datetime(last.year, last.month, last.day, 23, 59, 59, 999999, tzinfo=zone)
             if last
             else None
         )
-        self.invalidateRowsFilter()
+        self._end_filter_change()
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

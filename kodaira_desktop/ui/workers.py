@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance, Slot
 
 from kodaira_desktop.services.context import ServiceError
 
@@ -36,12 +36,18 @@ class _Task(QRunnable):
         try:
             result = self.work()
         except ServiceError as error:
-            self.signals.failed.emit(self.task_id, str(error))
+            self._report(self.signals.failed, str(error))
         except Exception as error:  # a worker reports; it never dies silently
             log.exception("background task failed")
-            self.signals.failed.emit(self.task_id, f"予期しないエラーが発生しました：{error}")
+            self._report(self.signals.failed, f"予期しないエラーが発生しました：{error}")
         else:
-            self.signals.succeeded.emit(self.task_id, result)
+            self._report(self.signals.succeeded, result)
+
+    def _report(self, signal: SignalInstance, payload: object) -> None:
+        try:
+            signal.emit(self.task_id, payload)
+        except RuntimeError:  # the window closed while we worked: nobody is listening
+            log.debug("dropping the result of task %s: its runner is gone", self.task_id)
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,8 @@ class Cli:
             timeout=120,
         )
         if expect is not None:
-            assert result.returncode == expect, (
-                f"{args} exited {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}"
-            )
+            output = f"stdout: {result.stdout}\nstderr: {result.stderr}"
+            assert result.returncode == expect, f"{args} exited {result.returncode}\n{output}"
         assert "Traceback" not in result.stderr, result.stderr
         return result
 

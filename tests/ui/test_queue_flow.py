@@ -35,6 +35,12 @@ def schedule(qtbot: QtBot, window: MainWindow) -> None:
         qtbot.waitSignal(window.table.loaded, timeout=10_000),
     ):
         click(qtbot, composer.schedule_button)
+    wait_idle(qtbot, window)
+
+
+def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
+    """Every view has its fresh data (the loads run on workers)."""
+    qtbot.waitUntil(lambda: not window.runner.busy)
 
 
 def queue_item(ctx: AppContext, text: str, *channels: str) -> int:
@@ -113,6 +119,7 @@ def test_an_emergency_post_waits_for_the_chief(qtbot: QtBot, window: MainWindow)
         qtbot.waitSignal(window.table.loaded, timeout=10_000),
     ):
         click(qtbot, dialog.submit_button)
+    wait_idle(qtbot, window)
     assert done.args[0].submitted.state == EntryState.AWAITING_APPROVAL
     assert "課長の確認待ち" in composer.result_label.text()
     saturday = window.calendar_panel.calendar.entries_on(date(2026, 11, 28))
@@ -128,13 +135,14 @@ def test_cancelling_an_item_from_the_table(
     qtbot: QtBot, window: MainWindow, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     item_id = queue_item(ctx, "取り消す予定のお知らせ", "x-city", "facebook")
-    with qtbot.waitSignal(window.table.loaded):
-        window.refresh_queue()
+    window.refresh_queue()
+    wait_idle(qtbot, window)
     dialog = open_first_row(qtbot, window)
     assert dialog.item.id == item_id
     monkeypatch.setattr(prompts, "confirm", lambda *_: True)
     with qtbot.waitSignal(window.table.loaded):
         click(qtbot, dialog.cancel_button)
+    wait_idle(qtbot, window)
     assert {e.state for e in compose.get_item(ctx, item_id).entries} == {EntryState.CANCELLED}
     assert window.table.proxy.data(window.table.proxy.index(0, COLUMN_STATE)) == "− 取消"
 
@@ -143,17 +151,15 @@ def test_cancel_asks_first(
     qtbot: QtBot, window: MainWindow, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     item_id = queue_item(ctx, "残すお知らせ", "line")
-    with qtbot.waitSignal(window.table.loaded):
-        window.refresh_queue()
+    window.refresh_queue()
+    wait_idle(qtbot, window)
     dialog = open_first_row(qtbot, window)
     monkeypatch.setattr(prompts, "confirm", lambda *_: False)
     click(qtbot, dialog.cancel_button)
     assert {e.state for e in compose.get_item(ctx, item_id).entries} == {EntryState.SCHEDULED}
 
 
-def test_a_sent_item_cannot_be_changed(
-    qtbot: QtBot, window: MainWindow, ctx: AppContext
-) -> None:
+def test_a_sent_item_cannot_be_changed(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
     item_id = queue_item(ctx, "送信中のお知らせ", "x-city")
     entry = compose.get_item(ctx, item_id).entries[0]
     ctx.store.transition(entry.id, entry.state, entry.version, EntryState.SENDING)
@@ -166,8 +172,8 @@ def test_a_sent_item_cannot_be_changed(
 
 def test_editing_replaces_the_item(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
     old_id = queue_item(ctx, "修正前のお知らせ", "x-city", "line")
-    with qtbot.waitSignal(window.calendar_panel.monthLoaded):
-        window.refresh_queue()
+    window.refresh_queue()
+    wait_idle(qtbot, window)
     window.tabs.setCurrentWidget(window.calendar_panel)
     window.calendar_panel.calendar.setSelectedDate(QDate(2026, 11, 26))
     day_list = window.calendar_panel.day_list

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -269,3 +269,82 @@ def _require_may_edit(ctx: AppContext, item: Item) -> None:
             )
     if not any(e.state in EDITABLE_STATES for e in item.entries):
         raise ServiceError(f"item {item.id} can no longer be changed (already sending or sent)")
+
+
+def update_item(
+    ctx: AppContext, item_id: int, request: ComposeRequest, expected_version: int
+) -> Item:
+    """Edit an item not yet sending: texts, title, category and time (channels and media stay
+    as queued). Held or failed entries whose new time is allowed are scheduled again."""
+    from kodaira_desktop.store.errors import NotEditableError, VersionConflictError
+
+    item = get_item(ctx, item_id)
+    _require_may_edit(ctx, item)
+    live = [e for e in item.entries if e.state != EntryState.CANCELLED]
+    if set(request.channels) != {e.channel_key for e in live}:
+        raise ServiceError(
+            "channels cannot be changed on a queued item: cancel it and queue a new one",
+            invalid=True,
+        )
+    stored = tuple(media.stored_path(ctx, m.media) for m in item.media)
+    result = check(ctx, replace(request, media=stored))
+    if not result.ok or result.scheduled_at is None:
+        raise ServiceError(result.summary(), invalid=True)
+    channels = {c.key: c for c in ctx.store.list_channels()}
+    try:
+        updated = ctx.store.update_item(
+            item_id,
+            expected_version,
+            text=request.text,
+            category=request.category,
+            scheduled_at=result.scheduled_at,
+            overrides={k: request.overrides.get(k) for k in request.channels},
+            titles={
+                k: request.title for k in request.channels if channels[k].platform == "youtube"
+            },
+        )
+    except VersionConflictError as error:
+        raise ServiceError(f"item {item_id} was changed by someone else: reopen it") from error
+    except NotEditableError as error:
+        raise ServiceError(f"item {item_id} can no longer be changed (already sending)") from error
+    for entry in updated.entries:
+        if entry.state in (EntryState.HELD, EntryState.FAILED):
+            ctx.store.transition(
+                entry.id,
+                entry.state,
+                entry.version,
+                EntryState.SCHEDULED,
+                last_error=None,
+                attempts=0,
+            )
+    audit.record(
+        ctx,
+        "item.edited",
+        f"item:{item_id}",
+        {"scheduled_at": result.scheduled_at, "text_sha256": _sha(request.text)},
+    )
+    return get_item(ctx, item_id)
+
+
+def reschedule_item(ctx: AppContext, item_id: int, when: datetime) -> Item:
+    """Move an item to another time (e.g. dragged to another day); the policy decides."""
+    item = get_item(ctx, item_id)
+    live = [e for e in item.entries if e.state != EntryState.CANCELLED]
+    refusal = policy_refusal(ctx, when)
+    if refusal is not None:
+        raise ServiceError(refusal, invalid=True)
+    request = ComposeRequest(
+        text=item.text,
+        channels=tuple(e.channel_key for e in live),
+        overrides={e.channel_key: e.text_override for e in live if e.text_override is not None},
+        title=next((e.title for e in live if e.title), None),
+        category=item.category or "",
+        at=when,
+    )
+    return update_item(ctx, item_id, request, item.version)
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from kodaira_desktop.services.context import AppContext
@@ -21,6 +21,7 @@ def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("kodaira-desktop")
     app.setApplicationDisplayName("小平市 SNS投稿予約")
+    translator = _install_qt_japanese(app)
     window = MainWindow(ctx)
     window.show()
     if smoke:
@@ -35,4 +36,17 @@ def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
     if window.composer is not None:
         window.composer.flush_draft()
     window.runner.wait()
+    if translator is not None:
+        app.removeTranslator(translator)
     return code
+
+
+def _install_qt_japanese(app: QApplication) -> QTranslator | None:
+    """Qt's own strings (standard buttons, context menus) in Japanese."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    japanese = QLocale(QLocale.Language.Japanese, QLocale.Country.Japan)
+    if not translator.load(japanese, "qtbase", "_", folder):
+        return None
+    app.installTranslator(translator)
+    return translator

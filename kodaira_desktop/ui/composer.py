@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,7 +42,7 @@ from kodaira_desktop.ui.channel_style import (
     ordered_channel_keys,
 )
 from kodaira_desktop.ui.channel_tab import ChannelTab
-from kodaira_desktop.ui.drafts import Draft, DraftStore
+from kodaira_desktop.ui.drafts import Draft, DraftStore, draft_from_item
 from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
 from kodaira_desktop.ui.schedule_picker import SchedulePicker, format_instant
 from kodaira_desktop.ui.workers import TaskRunner
@@ -169,6 +170,14 @@ class Composer(QWidget):
             self.channel_tabs[channel.key] = tab
             self.tabs.addTab(tab, channel_label(channel.key))
         self.tabs.setMinimumHeight(340)
+        no_channel = QLabel(
+            "投稿先を選ぶと、媒体ごとの本文・文字数・プレビューがここに表示されます。"
+        )
+        no_channel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        no_channel.setStyleSheet("color: #757575; border: 1px dashed #bdbdbd;")
+        self.tab_stack = QStackedWidget()
+        self.tab_stack.addWidget(no_channel)
+        self.tab_stack.addWidget(self.tabs)
 
         self.problems = QLabel()
         self.problems.setWordWrap(True)
@@ -190,7 +199,7 @@ class Composer(QWidget):
         left.addWidget(QLabel("添付ファイル"))
         left.addWidget(self.attachments)
         left.addWidget(QLabel("媒体ごとの本文とプレビュー"))
-        left.addWidget(self.tabs, 1)
+        left.addWidget(self.tab_stack, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
@@ -273,6 +282,7 @@ class Composer(QWidget):
     def _on_channels_changed(self) -> None:
         for key, tab in self.channel_tabs.items():
             self.tabs.setTabVisible(self.tabs.indexOf(tab), self.channel_boxes[key].isChecked())
+        self.tab_stack.setCurrentIndex(1 if self.selected_channels() else 0)
         self._on_changed()
 
     def _on_changed(self) -> None:
@@ -467,26 +477,8 @@ class Composer(QWidget):
 
     def load_item(self, item: Item) -> None:
         """Put a queued item in the composer; 予約 then replaces it (new item, old cancelled)."""
-        live = [e for e in item.entries if e.state != EntryState.CANCELLED]
-        first = min((e.scheduled_at for e in live), default=None)
-        urls = [m.public_url for m in item.media if m.public_url]
-        paths = [str(media.stored_path(self.ctx, m.media)) for m in item.media]
-        parts = None
-        if first is not None:
-            local = self.ctx.policy.localize(first)
-            parts = (f"{local:%Y-%m-%d}", f"{local:%H:%M}")
-        draft = Draft(
-            text=item.text,
-            channels=tuple(e.channel_key for e in live),
-            overrides={e.channel_key: e.text_override for e in live if e.text_override is not None},
-            title=next((e.title for e in live if e.title), ""),
-            media=tuple(paths),
-            image_urls=tuple(urls),
-            category=item.category or "",
-            date=parts[0] if parts else None,
-            time=parts[1] if parts else None,
-            editing_item_id=item.id,
-        )
+        paths = [media.stored_path(self.ctx, m.media) for m in item.media]
+        draft = draft_from_item(item, paths, self.ctx.policy.zone)
         self.apply_draft(draft)
         self._show_banner(
             f"項目 #{item.id} を編集中です。"

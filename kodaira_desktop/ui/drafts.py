@@ -10,8 +10,12 @@ import logging
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
+
+from kodaira_desktop.domain.records import Item
+from kodaira_desktop.domain.states import EntryState
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,25 @@ def _optional_str(value: object) -> str | None:
 
 def _optional_int(value: object) -> int | None:
     return value if isinstance(value, int) else None
+
+
+def draft_from_item(item: Item, media_paths: list[Path], zone: tzinfo) -> Draft:
+    """A queued item as a draft that edits it (its live entries, its first time)."""
+    live = [e for e in item.entries if e.state != EntryState.CANCELLED]
+    first = min((e.scheduled_at for e in live), default=None)
+    local = first.astimezone(zone) if first is not None else None
+    return Draft(
+        text=item.text,
+        channels=tuple(e.channel_key for e in live),
+        overrides={e.channel_key: e.text_override for e in live if e.text_override is not None},
+        title=next((e.title for e in live if e.title), ""),
+        media=tuple(str(p) for p in media_paths),
+        image_urls=tuple(m.public_url for m in item.media if m.public_url),
+        category=item.category or "",
+        date=f"{local:%Y-%m-%d}" if local else None,
+        time=f"{local:%H:%M}" if local else None,
+        editing_item_id=item.id,
+    )
 
 
 class DraftStore:

@@ -1,0 +1,3 @@
+from tests.office import clock, office
+
+__all__ = ["clock", "office"]

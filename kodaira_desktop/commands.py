@@ -194,6 +194,12 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
         at=_parse_at(args.at),
         emergency_reason=args.emergency,
     )
+    platforms = {channel.key: channel.platform for channel in ctx.store.list_channels()}
+    if any(platforms.get(key) == "line" for key in request.channels):
+        # Shown before a broadcast is scheduled: LINE plans cap the messages of a month.
+        from kodaira_desktop.services.channels import line_quota
+
+        print(line_quota(ctx) or "LINE: 今月の送信数を確認できません", file=sys.stderr)
     submitted = compose.submit(ctx, request)
     print(submitted.item_id)
     when = ctx.policy.localize(submitted.scheduled_at).isoformat()

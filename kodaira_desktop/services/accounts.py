@@ -22,7 +22,9 @@ def acting_user(ctx: AppContext) -> User:
     user = ctx.store.get_user_by_login(ctx.login)
     if user is None or not user.active:
         raise ServiceError(
-            f"'{ctx.login}' is not a registered user: ask the chief to add you "
+            f"{ctx.login} さんは登録されていません。課長に登録を依頼してください "
+            f"('{ctx.login}' is not a registered user: "
+            "ask the chief to add you "
             f"(kodaira-desktop users add {ctx.login} --role staff --channels ...)"
         )
     return user
@@ -35,7 +37,9 @@ def chief_exists(ctx: AppContext) -> bool:
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
-            f"the password must be at least {MIN_PASSWORD_LENGTH} characters", invalid=True
+            f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください "
+            f"(at least {MIN_PASSWORD_LENGTH} characters)",
+            invalid=True,
         )
 
 
@@ -55,14 +59,15 @@ def confirm_chief(ctx: AppContext, login: str, password: str) -> UnlockedKey:
     user = ctx.store.get_user_by_login(login)
     if user is None or user.role != "chief" or not user.active:
         audit.record(ctx, "chief.confirm_refused", login, {"why": "not a chief"}, actor=login)
-        raise ServiceError(f"'{login}' is not a chief (秘書広報課長)")
+        raise ServiceError(f"{login} さんは秘書広報課長ではありません ('{login}' is not a chief)")
     now = ctx.clock.now()
     if user.is_locked(now):
         minutes = max(1, round(remaining(user.locked_until, now).total_seconds() / 60))
         audit.record(ctx, "chief.confirm_locked", login, {}, actor=login)
         raise ServiceError(
-            f"too many wrong passwords: {login}'s confirmation is locked for {minutes} more "
-            "minute(s) (パスワード誤りが続いたためロック中です)"
+            f"パスワード誤りが続いたため、あと{minutes}分ロックされています "
+            "(too many wrong passwords: "
+            f"{login}'s confirmation is locked for {minutes} more minute(s))"
         )
     try:
         key = chief_keys.unlock(_material(user), password)
@@ -80,7 +85,7 @@ def confirm_chief(ctx: AppContext, login: str, password: str) -> UnlockedKey:
             {"failed_attempts": after.failed_attempts},
             actor=login,
         )
-        raise ServiceError(f"wrong password for {login} (パスワードが違います)") from None
+        raise ServiceError(f"パスワードが違います (wrong password for {login})") from None
     ctx.store.record_attempt(login, succeeded=True)
     audit.record(ctx, "chief.confirmed", login, {}, actor=login)
     return key

@@ -63,25 +63,36 @@ def pending_for(ctx: AppContext, item_id: int) -> OverrideRequest:
     return pending[-1]
 
 
-def approve(ctx: AppContext, item_id: int, password: str | None) -> OverrideRequest:
-    key = accounts.require_chief(ctx, password)
+def approve(
+    ctx: AppContext, item_id: int, password: str | None, *, chief: str | None = None
+) -> OverrideRequest:
+    """The chief approves: on their own PC (``chief`` None: the acting user), or on the spot
+    on the requester's PC (``chief`` names them; they type their password there)."""
+    approver = chief or ctx.login
+    if password is None:
+        raise ServiceError(
+            "課長のパスワードが必要です (the chief's password is needed)", invalid=True
+        )
+    key = accounts.confirm_chief(ctx, approver, password)
     request = pending_for(ctx, item_id)
     item = ctx.store.get_item(item_id)
     assert item is not None
     now = ctx.clock.now()
     if now > request.window_end:
-        ctx.store.decide_override(request.id, "expired", decided_by=ctx.login)
-        raise ServiceError(f"the request's window ended at {request.window_end:%Y-%m-%d %H:%M}")
-    payload = signed_payload(item, request, ctx.login, now)
+        ctx.store.decide_override(request.id, "expired", decided_by=approver)
+        raise ServiceError(
+            f"承認期限切れです (the request's window ended at {request.window_end:%Y-%m-%d %H:%M})"
+        )
+    payload = signed_payload(item, request, approver, now)
     if not ctx.store.decide_override(
         request.id,
         "approved",
-        decided_by=ctx.login,
+        decided_by=approver,
         decided_at=now,
         signature=key.sign(payload),
         payload_hash=hashlib.sha256(payload).hexdigest(),
     ):
-        raise ServiceError("another chief decided this request first")
+        raise ServiceError("他の課長が先に判断しました (another chief decided this request first)")
     for entry in item.entries:
         if entry.state == EntryState.AWAITING_APPROVAL:
             ctx.store.transition(
@@ -92,21 +103,29 @@ def approve(ctx: AppContext, item_id: int, password: str | None) -> OverrideRequ
         "override.approved",
         f"item:{item_id}",
         {"request": request.id, "payload_sha256": hashlib.sha256(payload).hexdigest()},
+        actor=approver,
     )
     decided = ctx.store.get_override(request.id)
     assert decided is not None
     return decided
 
 
-def reject(ctx: AppContext, item_id: int, reason: str, password: str | None) -> OverrideRequest:
+def reject(
+    ctx: AppContext, item_id: int, reason: str, password: str | None, *, chief: str | None = None
+) -> OverrideRequest:
+    approver = chief or ctx.login
     if not reason.strip():
-        raise ServiceError("a reason is required to reject", invalid=True)
-    accounts.require_chief(ctx, password)
+        raise ServiceError("却下の理由が必要です (a reason is required to reject)", invalid=True)
+    if password is None:
+        raise ServiceError(
+            "課長のパスワードが必要です (the chief's password is needed)", invalid=True
+        )
+    accounts.confirm_chief(ctx, approver, password)
     request = pending_for(ctx, item_id)
     if not ctx.store.decide_override(
-        request.id, "rejected", decided_by=ctx.login, decision_reason=reason
+        request.id, "rejected", decided_by=approver, decision_reason=reason
     ):
-        raise ServiceError("another chief decided this request first")
+        raise ServiceError("他の課長が先に判断しました (another chief decided this request first)")
     item = ctx.store.get_item(item_id)
     assert item is not None
     for entry in item.entries:
@@ -118,7 +137,7 @@ def reject(ctx: AppContext, item_id: int, reason: str, password: str | None) -> 
                 EntryState.HELD,
                 last_error=f"緊急投稿は課長により却下されました：{reason}",
             )
-    audit.record(ctx, "override.rejected", f"item:{item_id}", {"reason": reason})
+    audit.record(ctx, "override.rejected", f"item:{item_id}", {"reason": reason}, actor=approver)
     decided = ctx.store.get_override(request.id)
     assert decided is not None
     return decided

@@ -25,7 +25,8 @@ def suspend(ctx: AppContext, key: str, reason: str, password: str | None) -> lis
     """Suspend a channel; its waiting entries are held (kept, not sent). Returns them."""
     if not reason.strip():
         raise ServiceError(
-            "a reason is required (it is published on the city website)", invalid=True
+            "停止の理由が必要です。市のウェブサイトで公表されます (a reason is required)",
+            invalid=True,
         )
     get_channel(ctx, key)
     accounts.require_chief(ctx, password)
@@ -103,3 +104,26 @@ def check_credentials(ctx: AppContext, key: str) -> str:
         raise ServiceError(f"{key}: {error.message_ja}") from error
     finally:
         publisher.close()
+
+
+def line_quota(ctx: AppContext, key: str = "line") -> str | None:
+    """The LINE account's monthly broadcast quota, as a sentence; None when unknown
+    (no credentials, or the service cannot be reached)."""
+    from kodaira_desktop.platforms.line import LinePublisher
+    from kodaira_desktop.platforms.registry import REQUIRED_FIELDS, make_publisher
+
+    try:
+        credentials = ctx.secrets.get_channel_credentials(key, REQUIRED_FIELDS["line"])
+        publisher = make_publisher("line", credentials, ctx.endpoints, timeout=10.0)
+    except Exception:
+        return None
+    try:
+        assert isinstance(publisher, LinePublisher)
+        quota = publisher.quota()
+    except Exception:
+        return None
+    finally:
+        publisher.close()
+    if quota.limit is None:
+        return f"LINE: 今月 {quota.used} 通送信済み（上限なし）"
+    return f"LINE: 今月 {quota.used} / {quota.limit} 通（残り {quota.limit - quota.used} 通）"

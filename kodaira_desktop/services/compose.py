@@ -255,7 +255,9 @@ def cancel_item(ctx: AppContext, item_id: int) -> list[int]:
 def get_item(ctx: AppContext, item_id: int) -> Item:
     item = ctx.store.get_item(item_id)
     if item is None:
-        raise ServiceError(f"there is no item {item_id}", invalid=True)
+        raise ServiceError(
+            f"投稿 {item_id} はありません (there is no item {item_id})", invalid=True
+        )
     return item
 
 
@@ -265,10 +267,15 @@ def _require_may_edit(ctx: AppContext, item: Item) -> None:
         foreign = [e.channel_key for e in item.entries if e.channel_key not in user.channels]
         if foreign:
             raise ServiceError(
-                f"you are not designated for {', '.join(foreign)}: ask the chief", invalid=True
+                f"{', '.join(foreign)} の担当者に指定されていません "
+                "(you are not designated for them: ask the chief)",
+                invalid=True,
             )
     if not any(e.state in EDITABLE_STATES for e in item.entries):
-        raise ServiceError(f"item {item.id} can no longer be changed (already sending or sent)")
+        raise ServiceError(
+            f"投稿 {item.id} は送信中または送信済みのため変更できません "
+            f"(item {item.id} can no longer be changed)"
+        )
 
 
 def update_item(
@@ -283,7 +290,8 @@ def update_item(
     live = [e for e in item.entries if e.state != EntryState.CANCELLED]
     if set(request.channels) != {e.channel_key for e in live}:
         raise ServiceError(
-            "channels cannot be changed on a queued item: cancel it and queue a new one",
+            "予約済みの投稿の投稿先は変更できません。取り消して作り直してください "
+            "(channels cannot be changed on a queued item)",
             invalid=True,
         )
     stored = tuple(media.stored_path(ctx, m.media) for m in item.media)
@@ -304,9 +312,15 @@ def update_item(
             },
         )
     except VersionConflictError as error:
-        raise ServiceError(f"item {item_id} was changed by someone else: reopen it") from error
+        raise ServiceError(
+            f"投稿 {item_id} は他の人が変更しました。開き直してください "
+            f"(item {item_id} was changed by someone else)"
+        ) from error
     except NotEditableError as error:
-        raise ServiceError(f"item {item_id} can no longer be changed (already sending)") from error
+        raise ServiceError(
+            f"投稿 {item_id} は送信中のため変更できません "
+            f"(item {item_id} can no longer be changed: already sending)"
+        ) from error
     for entry in updated.entries:
         if entry.state in (EntryState.HELD, EntryState.FAILED):
             ctx.store.transition(

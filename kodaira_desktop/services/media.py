@@ -22,11 +22,26 @@ _EXTENSIONS = {
 }
 
 
+#: (path, size, mtime) -> inspection; the composer re-checks on every pause in typing and
+#: hashing a large video each time would stall it.
+_inspected: dict[tuple[str, int, int], MediaInfo] = {}
+
+
 def inspect(path: Path) -> MediaInfo:
     try:
-        return inspect_media(path)
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _inspected:
+        return _inspected[key]
+    try:
+        info = inspect_media(path)
     except MediaError as error:
         raise ServiceError(str(error), invalid=True) from error
+    if key is not None:
+        _inspected[key] = info
+    return info
 
 
 def stored_path(ctx: AppContext, record: MediaRecord) -> Path:

@@ -16,13 +16,19 @@ def resolve_unknown(
 ) -> Entry:
     entry = ctx.store.get_entry(entry_id)
     if entry is None:
-        raise ServiceError(f"there is no entry {entry_id}", invalid=True)
+        raise ServiceError(
+            f"予約 {entry_id} はありません (there is no entry {entry_id})", invalid=True
+        )
     user = acting_user(ctx)
     if user.role != "chief" and entry.channel_key not in user.channels:
-        raise ServiceError(f"you are not designated for {entry.channel_key}", invalid=True)
+        raise ServiceError(
+            f"{entry.channel_key} の担当者に指定されていません (you are not designated for it)",
+            invalid=True,
+        )
     if entry.state != EntryState.UNKNOWN:
         raise ServiceError(
-            f"entry {entry_id} is {entry.state.value}, not unknown: nothing to resolve",
+            f"予約 {entry_id} は結果不明ではありません "
+            f"(entry {entry_id} is {entry.state.value}, not unknown)",
             invalid=True,
         )
     now = ctx.clock.now()
@@ -50,7 +56,10 @@ def resolve_unknown(
             resume_state=None,
         )
     if not changed:
-        raise ServiceError(f"entry {entry_id} changed meanwhile; look again")
+        raise ServiceError(
+            f"予約 {entry_id} は他の人が変更しました "
+            f"(entry {entry_id} changed meanwhile; look again)"
+        )
     audit.record(ctx, f"entry.marked_{outcome}", f"entry:{entry_id}", {"url": url})
     updated = ctx.store.get_entry(entry_id)
     assert updated is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from kodaira_desktop.domain.records import Channel, Entry, Heartbeat, OverrideRequest
+from kodaira_desktop.domain.records import AuditRow, Channel, Entry, Heartbeat, OverrideRequest
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services.context import AppContext
 
@@ -61,3 +61,32 @@ def overdue_alarm(ctx: AppContext, *, sample: int = 20) -> tuple[int, list[Entry
     count = ctx.store.count_entries(states=states, end=cutoff)
     first = ctx.store.list_entries(states=states, end=cutoff, limit=sample) if count else []
     return count, first
+
+
+def audit_rows(
+    ctx: AppContext,
+    *,
+    action_prefix: str | None = None,
+    actor: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[AuditRow]:
+    """The audit trail, oldest first, filtered for the audit view."""
+    return [
+        row
+        for row in ctx.store.iter_audit()
+        if (action_prefix is None or row.action.startswith(action_prefix))
+        and (actor is None or row.actor == actor)
+        and (start is None or row.at >= start)
+        and (end is None or row.at < end)
+    ]
+
+
+def trust_root_missing(ctx: AppContext) -> bool:
+    """True when this PC has no pinned root of trust: approvals cannot be verified here."""
+    from kodaira_desktop.services.accounts import read_root
+
+    try:
+        return read_root(ctx) is None
+    except Exception:  # a malformed file is as good as none
+        return True

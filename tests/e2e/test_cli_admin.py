@@ -1,0 +1,105 @@
+"""The chief's administration commands: designations, password change, doctor."""
+
+from __future__ import annotations
+
+from tests.e2e.harness import CHIEF, CHIEF_PASSWORD, STAFF, Cli
+from tests.fakes import FakeServices
+
+
+def test_designations_decide_where_staff_may_post(cli: Cli) -> None:
+    cli.setup_office(channels="line")
+    cli.run("queue", "add", "--channel", "facebook", "--text", "x", expect=2)
+    cli.run(
+        "users",
+        "designate",
+        STAFF,
+        "--channels",
+        "line,facebook",
+        user=CHIEF,
+        password=CHIEF_PASSWORD,
+    )
+    assert f"{STAFF}\tstaff\tfacebook,line" in cli.run("users", "list").stdout
+    cli.run("queue", "add", "--channel", "facebook", "--text", "x")
+    audit_csv = cli.run("audit", "export", user=CHIEF).stdout
+    assert "user.designations_changed" in audit_csv
+
+
+def test_a_chief_changes_their_password(cli: Cli) -> None:
+    cli.setup_office()
+    both = cli.home / "passwords.txt"
+    both.write_text(f"{CHIEF_PASSWORD}\nnew-secret-2027\n", encoding="utf-8")
+    cli.run("--password-file", str(both), "users", "passwd", user=CHIEF)
+    cli.run(
+        "users", "add", "suzuki", "--role", "staff", user=CHIEF, password=CHIEF_PASSWORD, expect=1
+    )
+    cli.run("users", "add", "suzuki", "--role", "staff", user=CHIEF, password="new-secret-2027")
+    assert "suzuki" in cli.run("users", "list").stdout
+
+
+def test_a_second_chief_is_endorsed_by_the_first(cli: Cli, services: FakeServices) -> None:
+    cli.setup_office()
+    cli.set_credentials("line", services.credentials["line"])
+    both = cli.home / "passwords.txt"
+    both.write_text(f"{CHIEF_PASSWORD}\nvice-chief-pw1\n", encoding="utf-8")
+    cli.run("--password-file", str(both), "users", "add", "fuku", "--role", "chief", user=CHIEF)
+    item = cli.run(
+        "queue",
+        "add",
+        "--channel",
+        "line",
+        "--text",
+        "緊急",
+        "--at",
+        "2026-11-25T18:00:00+09:00",
+        "--emergency",
+        "避難情報",
+    ).stdout.strip()
+    cli.run("approvals", "approve", item, user="fuku", password="vice-chief-pw1")
+    cli.run("dispatch", "--once", KODAIRA_FAKE_NOW="2026-11-25T18:00:00+09:00")
+    assert cli.entries()[0]["state"] == "published"
+
+
+def test_approvals_on_a_pc_without_the_pinned_root_are_not_trusted(
+    cli: Cli, services: FakeServices
+) -> None:
+    cli.setup_office()
+    cli.set_credentials("line", services.credentials["line"])
+    item = cli.run(
+        "queue",
+        "add",
+        "--channel",
+        "line",
+        "--text",
+        "緊急",
+        "--at",
+        "2026-11-25T18:00:00+09:00",
+        "--emergency",
+        "避難情報",
+    ).stdout.strip()
+    cli.run("approvals", "approve", item, user=CHIEF, password=CHIEF_PASSWORD)
+    other_pc = cli.home / "other-pc-site-config"
+    cli.run(
+        "dispatch",
+        "--once",
+        KODAIRA_FAKE_NOW="2026-11-25T18:00:00+09:00",
+        KODAIRA_SITE_CONFIG_DIR=str(other_pc),
+        KODAIRA_CONFIG_DIR=str(other_pc),
+    )
+    assert cli.entries()[0]["state"] == "held"
+    assert services.line.broadcasts == []
+    doctor = cli.run(
+        "doctor", expect=1, KODAIRA_SITE_CONFIG_DIR=str(other_pc), KODAIRA_CONFIG_DIR=str(other_pc)
+    )
+    assert "root of trust" in doctor.stdout
+
+
+def test_doctor_reports_missing_credentials_and_reachable_services(
+    cli: Cli, services: FakeServices
+) -> None:
+    cli.setup_office()
+    cli.set_credentials("line", services.credentials["line"])
+    report = cli.run("doctor", expect=1).stdout
+    assert "OK  service line" in report
+    assert "NG  credentials x-city" in report
+    assert "credentials set x-city" in report
+    assert "OK  database" in report

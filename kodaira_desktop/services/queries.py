@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from kodaira_desktop.domain.records import AuditRow, Channel, Entry, Heartbeat, OverrideRequest
+from kodaira_desktop.domain.records import (
+    AuditRow,
+    Channel,
+    Entry,
+    Heartbeat,
+    OverrideRequest,
+    User,
+)
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services.context import AppContext
 
@@ -90,3 +97,22 @@ def trust_root_missing(ctx: AppContext) -> bool:
         return read_root(ctx) is None
     except Exception:  # a malformed file is as good as none
         return True
+
+
+def chiefs(ctx: AppContext) -> list[User]:
+    """The active chiefs (秘書広報課長), for the on-the-spot confirmation's name list."""
+    return ctx.store.list_users(role="chief", active_only=True)
+
+
+def display_names(ctx: AppContext) -> dict[str, str]:
+    """login -> display name of every user (to show who asked and who decided)."""
+    return {user.login: user.display_name for user in ctx.store.list_users()}
+
+
+def override_requests(ctx: AppContext, *, requested_by: str | None = None) -> list[OverrideRequest]:
+    """Emergency requests of every status, oldest first (a staff member's own, or all)."""
+    return [
+        request
+        for request in ctx.store.list_overrides()
+        if requested_by is None or request.requested_by == requested_by
+    ]

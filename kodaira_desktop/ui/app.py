@@ -33,6 +33,7 @@ def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
         window.calendar_panel.monthLoaded.connect(month_loaded)
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(1))
     code = app.exec()
+    window.dispatch.stop()  # app.exit() closes no window: stop the dispatcher here too
     if window.composer is not None:
         window.composer.flush_draft()
     window.runner.wait()

@@ -62,6 +62,10 @@ class ChannelTab(QWidget):
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet(f"color: {MUTED_COLOUR};")
         self.preview = PostPreview(channel)
+        #: LINE only: this month's broadcast count against the plan's limit.
+        self.quota = QLabel()
+        self.quota.setWordWrap(True)
+        self.quota.hide()
 
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("動画のタイトル（1〜100文字、「<」「>」は使えません）")
@@ -95,6 +99,7 @@ class ChannelTab(QWidget):
         left.addWidget(self.problems)
         left.addWidget(self.editor, 1)
         left.addWidget(self.notes)
+        left.addWidget(self.quota)
         preview_side = QWidget()
         right = QVBoxLayout(preview_side)
         right.setContentsMargins(0, 0, 0, 0)
@@ -148,6 +153,12 @@ class ChannelTab(QWidget):
     def set_media(self, media: list[Path]) -> None:
         self._media = list(media)
         self._refresh()
+
+    def set_quota(self, text: str | None) -> None:
+        """The LINE quota sentence; None when it could not be fetched."""
+        self.quota.setText(text or "LINEの送信数を確認できません")
+        self.quota.setStyleSheet(f"color: {MUTED_COLOUR if text else ERROR_COLOUR};")
+        self.quota.show()
 
     def show_problems(self, problems: tuple[str, ...]) -> None:
         self.problems.setText("\n".join(f"・{p}" for p in problems))

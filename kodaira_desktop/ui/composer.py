@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kodaira_desktop.domain.records import Channel, Item, User
 from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services import channels as channel_service
 from kodaira_desktop.services import compose, media
 from kodaira_desktop.services.compose import ComposeCheck, ComposeRequest, Submitted
 from kodaira_desktop.services.context import AppContext, ServiceError
@@ -42,6 +43,7 @@ from kodaira_desktop.ui.channel_style import (
     ordered_channel_keys,
 )
 from kodaira_desktop.ui.channel_tab import ChannelTab
+from kodaira_desktop.ui.confirm_dialog import CONFIRM_HERE, OnTheSpotDialog
 from kodaira_desktop.ui.drafts import Draft, DraftStore, draft_from_item
 from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
 from kodaira_desktop.ui.schedule_picker import SchedulePicker, format_instant
@@ -85,6 +87,8 @@ class Composer(QWidget):
     submitted = Signal(object)  # SubmitOutcome
     submitFailed = Signal(str)  # noqa: N815 — Qt signal naming
     draftSaved = Signal()  # noqa: N815
+    #: The chief approved or rejected an emergency request on this PC (the OverrideRequest).
+    overrideDecided = Signal(object)  # noqa: N815
 
     def __init__(
         self,
@@ -103,6 +107,8 @@ class Composer(QWidget):
         self.last_check: ComposeCheck | None = None
         self._busy = False
         self._restoring = False
+        self._line_ticked = False
+        self._quota_pending = False
         usable = {c.key: c for c in compose.allowed_channels(ctx, user)}
         self.channels: list[Channel] = [usable[k] for k in ordered_channel_keys(list(usable))]
 
@@ -226,6 +232,13 @@ class Composer(QWidget):
         right.addWidget(self.emergency_button)
         right.addWidget(self.clear_button)
         right.addWidget(self.result_label)
+        self.confirm_here_button = QPushButton(f"{CONFIRM_HERE}…")
+        self.confirm_here_button.setToolTip("課長がこの場にいるときは、このPCで承認できます。")
+        self.confirm_here_button.clicked.connect(self.open_confirm_here)
+        self.confirm_here_button.hide()
+        self.awaiting_item_id: int | None = None
+        self.confirm_dialog: OnTheSpotDialog | None = None
+        right.addWidget(self.confirm_here_button)
         right.addStretch(1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -283,7 +296,25 @@ class Composer(QWidget):
         for key, tab in self.channel_tabs.items():
             self.tabs.setTabVisible(self.tabs.indexOf(tab), self.channel_boxes[key].isChecked())
         self.tab_stack.setCurrentIndex(1 if self.selected_channels() else 0)
+        self._fetch_line_quota_if_ticked()
         self._on_changed()
+
+    def _fetch_line_quota_if_ticked(self) -> None:
+        """Ask LINE for this month's count when LINE gets ticked (on a worker)."""
+        line = [t for t in self.channel_tabs.values() if t.platform == "line"]
+        ticked = bool(line) and self.channel_boxes[line[0].key].isChecked()
+        if ticked and not self._line_ticked and not self._quota_pending:
+            self._quota_pending = True
+            ctx, key, tab = self.ctx, line[0].key, line[0]
+
+            def show(text: str | None) -> None:
+                self._quota_pending = False
+                tab.set_quota(text)
+
+            self.runner.start(
+                lambda: channel_service.line_quota(ctx, key), show, lambda _: show(None)
+            )
+        self._line_ticked = ticked
 
     def _on_changed(self) -> None:
         if self._restoring:
@@ -397,6 +428,9 @@ class Composer(QWidget):
             message += f" 元の項目 #{outcome.replaced_item_id} は取り消しました。"
         self.clear()
         self.result_label.setText(message)
+        if done.state == EntryState.AWAITING_APPROVAL:
+            self.awaiting_item_id = done.item_id
+            self.confirm_here_button.show()
         self.submitted.emit(outcome)
 
     def _on_submit_failed(self, message: str) -> None:
@@ -490,9 +524,28 @@ class Composer(QWidget):
         self.apply_draft(Draft(channels=tuple(self.selected_channels())))
         self.picker.reset_to_next_slot()
         self.result_label.clear()
+        self.confirm_here_button.hide()
         self._show_banner(None)
         self.drafts.clear()
         self._save_timer.stop()
+
+    def open_confirm_here(self) -> OnTheSpotDialog | None:
+        """The chief confirms the emergency request just submitted, on this PC."""
+        if self.awaiting_item_id is None:
+            return None
+        dialog = OnTheSpotDialog(self.ctx, self.runner, self.awaiting_item_id, self)
+        dialog.succeeded.connect(self._on_confirmed_here)
+        self.confirm_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_confirmed_here(self, label: str, decided: object) -> None:
+        self.confirm_here_button.hide()
+        self.result_label.setText(
+            f"課長が緊急投稿（項目 #{self.awaiting_item_id}）を{label}しました。"
+        )
+        self.awaiting_item_id = None
+        self.overrideDecided.emit(decided)
 
     def refresh_default_time(self) -> None:
         self.picker.refresh_default()

@@ -1,12 +1,22 @@
-"""One queued item: its entries and states, with 編集 and 取り消し while nothing is sending."""
+"""One queued item: its entries and states, changeable only while nothing is sending.
+
+編集 changes the common text and the time in place (`compose.update_item` with the version
+the dialog read; if someone else changed the item first, the dialog says so and reloads it).
+作成画面で作り直す… loads the item into the composer instead (other channels or media: the
+old item is cancelled when the new one is queued). 取り消し cancels every entry.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -19,10 +29,13 @@ from PySide6.QtWidgets import (
 from kodaira_desktop.domain.records import Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.services import compose
+from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui import prompts
-from kodaira_desktop.ui.channel_style import ERROR_COLOUR
+from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, channel_label
 from kodaira_desktop.ui.queue_model import COLUMN_TEXT, EntryTableModel
+from kodaira_desktop.ui.schedule_picker import SchedulePicker
+from kodaira_desktop.ui.workers import TaskRunner
 
 #: States in which nothing has been sent yet, so the whole item may still change.
 _NOT_SENDING = EDITABLE_STATES | {EntryState.CANCELLED}
@@ -34,58 +47,222 @@ def may_change(item: Item) -> bool:
     return bool(states & EDITABLE_STATES) and states <= _NOT_SENDING
 
 
-class ItemDialog(QDialog):
-    editRequested = Signal(object)  # noqa: N815 — the Item
-    itemCancelled = Signal(int)  # noqa: N815
+def edit_request(item: Item, text: str, at: datetime) -> ComposeRequest:
+    """The item as queued, with a new common text and time (channels, per-channel texts,
+    title and category stay)."""
+    live = [e for e in item.entries if e.state != EntryState.CANCELLED]
+    return ComposeRequest(
+        text=text,
+        channels=tuple(e.channel_key for e in live),
+        overrides={e.channel_key: e.text_override for e in live if e.text_override is not None},
+        title=next((e.title for e in live if e.title), None),
+        category=item.category or "",
+        at=at,
+    )
 
-    def __init__(self, ctx: AppContext, item: Item, parent: QWidget | None = None) -> None:
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    item: Item
+    #: The service's refusal when the item had changed under us (``item`` is then fresh).
+    conflict: str | None = None
+
+
+def save_item(ctx: AppContext, item_id: int, request: ComposeRequest, version: int) -> SaveOutcome:
+    """Worker-thread body: update in place; a refusal because the item changed meanwhile
+    comes back with the item as it now is, any other refusal is raised."""
+    try:
+        return SaveOutcome(compose.update_item(ctx, item_id, request, version))
+    except ServiceError as error:
+        fresh = compose.get_item(ctx, item_id)
+        if fresh.version == version and may_change(fresh):
+            raise
+        return SaveOutcome(fresh, str(error))
+
+
+class ItemDialog(QDialog):
+    editRequested = Signal(object)  # noqa: N815 — the Item, to remake in the composer
+    itemCancelled = Signal(int)  # noqa: N815
+    itemChanged = Signal(int)  # noqa: N815 — saved in place (or found changed by someone else)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        item: Item,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.item = item
-        self.setWindowTitle(f"項目 #{item.id}")
-        summary = QLabel(
-            f"項目 #{item.id}　分類：{item.category or '―'}　作成者：{item.author}　"
-            f"作成：{ctx.policy.localize(item.created_at):%Y-%m-%d %H:%M}"
-        )
-        text = QPlainTextEdit(item.text)
-        text.setReadOnly(True)
-        text.setFixedHeight(110)
+        self.runner = runner or TaskRunner(self)
+        self.editing = False
+        self.summary = QLabel()
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setMinimumHeight(110)
+        self.picker = SchedulePicker(ctx.policy, ctx.clock)
+        self.picker.changed.connect(self._update_buttons)
+        self.picker.hide()
+        self.override_note = QLabel()
+        self.override_note.setWordWrap(True)
+        self.override_note.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.override_note.hide()
         self.model = EntryTableModel(ctx.policy, self)
-        self.model.set_entries(list(item.entries))
         table = QTableView()
         table.setModel(self.model)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(COLUMN_TEXT, QHeaderView.ResizeMode.Stretch)
-        table.resizeColumnsToContents()
+        self.table = table
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
-        changeable = may_change(item)
-        if not changeable:
-            self.message.setText("送信中・送信済みの媒体があるため、この項目は変更できません。")
-        self.edit_button = QPushButton("編集…")
-        self.cancel_button = QPushButton("予約を取り消す")
-        self.edit_button.setEnabled(changeable)
-        self.cancel_button.setEnabled(changeable)
-        self.edit_button.clicked.connect(self._edit)
-        self.cancel_button.clicked.connect(self._cancel)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.addButton(self.edit_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.DestructiveRole)
-        close = buttons.button(QDialogButtonBox.StandardButton.Close)
-        if close is not None:
-            close.setText("閉じる")
-        buttons.rejected.connect(self.reject)
+        self.saved_label = QLabel()
+        self.saved_label.setStyleSheet(f"color: {OK_COLOUR};")
+        self._build_buttons()
+        editor = QVBoxLayout()
+        editor.addWidget(self.text, 1)
+        editor.addWidget(self.override_note)
+        top = QHBoxLayout()
+        top.addLayout(editor, 1)
+        top.addWidget(self.picker)
         layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addWidget(text)
+        layout.addWidget(self.summary)
+        layout.addLayout(top)
         layout.addWidget(table, 1)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.saved_label)
+        layout.addWidget(self.buttons)
+        self.show_item(item)
         self.resize(760, 420)
 
-    def _edit(self) -> None:
+    def _build_buttons(self) -> None:
+        self.edit_button = QPushButton("編集…")
+        self.edit_button.setToolTip("本文と予約日時をこの項目のまま変更します。")
+        self.save_button = QPushButton("保存")
+        self.stop_button = QPushButton("編集をやめる")
+        self.recreate_button = QPushButton("作成画面で作り直す…")
+        self.recreate_button.setToolTip(
+            "投稿先や添付ファイルを変えるときは、作成画面で新しい項目として予約し直します"
+            "（元の項目は取り消されます）。"
+        )
+        self.cancel_button = QPushButton("予約を取り消す")
+        self.edit_button.clicked.connect(self.start_editing)
+        self.save_button.clicked.connect(self.save)
+        self.stop_button.clicked.connect(self.stop_editing)
+        self.recreate_button.clicked.connect(self._recreate)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        role = QDialogButtonBox.ButtonRole
+        for button in (self.edit_button, self.save_button, self.stop_button):
+            self.buttons.addButton(button, role.ActionRole)
+        self.buttons.addButton(self.recreate_button, role.ActionRole)
+        self.buttons.addButton(self.cancel_button, role.DestructiveRole)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        if close is not None:
+            close.setText("閉じる")
+        self.buttons.rejected.connect(self.reject)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show_item(self, item: Item) -> None:
+        self.item = item
+        self.setWindowTitle(f"項目 #{item.id}")
+        self.summary.setText(
+            f"項目 #{item.id}　分類：{item.category or '―'}　作成者：{item.author}　"
+            f"作成：{self.ctx.policy.localize(item.created_at):%Y-%m-%d %H:%M}"
+        )
+        self.text.setPlainText(item.text)
+        self.model.set_entries(list(item.entries))
+        self.table.resizeColumnsToContents()
+        own = [e.channel_key for e in item.entries if e.text_override is not None]
+        self.override_note.setText(
+            "（注）"
+            + "、".join(channel_label(k) for k in own)
+            + " は媒体ごとの本文で送るため、共通の本文を変えても変わりません。"
+            if own
+            else ""
+        )
+        if not may_change(item):
+            self.message.setText("送信中・送信済みの媒体があるため、この項目は変更できません。")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        changeable = may_change(self.item)
+        busy = self.runner.busy
+        for button in (self.edit_button, self.recreate_button, self.cancel_button):
+            button.setVisible(not self.editing)
+            button.setEnabled(changeable and not busy)
+        for button in (self.save_button, self.stop_button):
+            button.setVisible(self.editing)
+        self.save_button.setEnabled(
+            self.editing
+            and not busy
+            and bool(self.text.toPlainText().strip())
+            and self.picker.problem is None
+        )
+        self.save_button.setText("保存しています…" if busy else "保存")
+
+    # -- editing in place ------------------------------------------------------------------
+
+    def start_editing(self) -> None:
+        live = [e for e in self.item.entries if e.state != EntryState.CANCELLED]
+        if not live:
+            return
+        self.editing = True
+        self.message.clear()
+        self.saved_label.clear()
+        self.text.setReadOnly(False)
+        self.text.textChanged.connect(self._update_buttons)
+        self.picker.set_chosen(min(e.scheduled_at for e in live))
+        self.picker.show()
+        self.override_note.setVisible(bool(self.override_note.text()))
+        self.resize(max(self.width(), 900), max(self.height(), 640))
+        self.text.setFocus()
+        self._update_buttons()
+
+    def stop_editing(self) -> None:
+        if self.editing:
+            self.text.textChanged.disconnect(self._update_buttons)
+        self.editing = False
+        self.text.setReadOnly(True)
+        self.text.setPlainText(self.item.text)
+        self.picker.hide()
+        self.override_note.hide()
+        self._update_buttons()
+
+    def save(self) -> None:
+        at = self.picker.shown_at()
+        if not self.editing or at is None:
+            return
+        ctx, item_id, version = self.ctx, self.item.id, self.item.version
+        request = edit_request(self.item, self.text.toPlainText(), at)
+        self.message.clear()
+        self.runner.start(
+            lambda: save_item(ctx, item_id, request, version), self._saved, self._save_failed
+        )
+        self._update_buttons()
+
+    def _saved(self, outcome: SaveOutcome) -> None:
+        self.stop_editing()
+        self.show_item(outcome.item)
+        if outcome.conflict is None:
+            self.saved_label.setText("保存しました。")
+        else:
+            self.message.setText(
+                f"保存できませんでした：{outcome.conflict}"
+                "（ほかの人が先に変更しました。最新の内容を読み込み直しました）"
+            )
+        self.itemChanged.emit(outcome.item.id)
+
+    def _save_failed(self, message: str) -> None:
+        self.message.setText(f"保存できませんでした：{message}")
+        self._update_buttons()
+
+    # -- the other actions -----------------------------------------------------------------
+
+    def _recreate(self) -> None:
         self.editRequested.emit(self.item)
         self.accept()
 

@@ -6,7 +6,7 @@ import logging
 from datetime import date
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from kodaira_desktop.domain.records import Item, User
@@ -15,7 +15,9 @@ from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.composer import Composer
+from kodaira_desktop.ui.dispatch_worker import DispatchWorker
 from kodaira_desktop.ui.item_dialog import ItemDialog
+from kodaira_desktop.ui.oversight_tabs import install_oversight
 from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
 from kodaira_desktop.ui.queue_table import QueueTable
 from kodaira_desktop.ui.status_bar import QueueStatusBar
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(notice, "投稿を作成")
         self.calendar_panel = QueueCalendarPanel(ctx, self.runner)
         self.calendar_panel.itemOpened.connect(self.open_item)
+        self.calendar_panel.itemRescheduled.connect(self.refresh_queue)
         self.tabs.addTab(self.calendar_panel, "予約カレンダー")
         self.table = QueueTable(ctx, self.runner)
         self.table.itemOpened.connect(self.open_item)
@@ -63,6 +66,17 @@ class MainWindow(QMainWindow):
 
         self.status = QueueStatusBar(ctx, self.user, self.runner)
         self.setStatusBar(self.status)
+        self.dispatch = DispatchWorker(ctx, self)
+        self.dispatch.entriesChanged.connect(self.refresh_queue)
+        self.status.follow_dispatch(self.dispatch)
+        self.oversight = install_oversight(
+            ctx, self.user, self.runner, self.tabs, self.status, self.refresh_queue
+        )
+        self.table.unknownOpened.connect(
+            lambda entry: self.oversight.open_unknown(entry, self, self.refresh_queue)
+        )
+        if self.composer is not None:
+            self.composer.overrideDecided.connect(self.refresh_queue)
         self._add_actions()
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_REFRESH_MS)
@@ -92,6 +106,7 @@ class MainWindow(QMainWindow):
         self.calendar_panel.reload()
         self.table.reload()
         self.status.refresh()
+        self.oversight.refresh()
         self.queueRefreshed.emit()
 
     def shows_current_month(self) -> bool:
@@ -115,6 +130,7 @@ class MainWindow(QMainWindow):
         dialog = ItemDialog(self.ctx, item, self)
         dialog.editRequested.connect(self.edit_item)
         dialog.itemCancelled.connect(self.refresh_queue)
+        dialog.itemChanged.connect(self.refresh_queue)
         self.item_dialog = dialog
         dialog.open()
         return dialog
@@ -127,9 +143,15 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.dispatch.start()  # the GUI's dispatcher runs while the window is open
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.dispatch.stop()
         if self.composer is not None:
             self.composer.flush_draft()
         self._timer.stop()
+        self.oversight.stop()
         self.runner.wait()
         super().closeEvent(event)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -18,3 +20,11 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
+
+
+def choose_save_path(
+    parent: QWidget | None, title: str, suggested: str, file_filter: str
+) -> Path | None:
+    """Where to write a file (None when the user cancels)."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+    return Path(chosen) if chosen else None

@@ -1,16 +1,36 @@
 """The queue as a month calendar: each day lists its items as time + one chip per channel
-(the channel's colour, the state's mark). Closed days stay grey. The list under the calendar
-shows the chosen day's entries; double-click one to open its item."""
+(the channel's colour, the state's mark). Closed days stay grey. The list beside the calendar
+shows the chosen day's entries; double-click one to open its item.
+
+Drag an item (its line in a day, or its row in the list) onto another day to move it there at
+the same time of day: a closed day is refused with the reason, otherwise
+`compose.reschedule_item` runs on the TaskRunner."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QDate, QEvent, QMimeData, QObject, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDrag,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QIcon,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,20 +42,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kodaira_desktop.domain.records import Entry
-from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.domain.records import Entry, Item
+from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.policy import PostingPolicy
-from kodaira_desktop.services import queries
+from kodaira_desktop.services import compose, queries
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui.calendar_drag import DraggedItem, item_mime, moved_to, read_item_mime
 from kodaira_desktop.ui.channel_style import (
     ATTENTION_STATES,
     CHANNEL_LABELS,
+    ERROR_COLOUR,
+    OK_COLOUR,
     channel_colour,
     channel_label,
     state_label,
     state_mark,
 )
 from kodaira_desktop.ui.policy_calendar import CLOSED_BACKGROUND, PolicyCalendar, from_qdate
+from kodaira_desktop.ui.schedule_picker import format_instant
 from kodaira_desktop.ui.workers import TaskRunner
 
 CHIP_SIZE = 15
@@ -49,16 +73,44 @@ class CalendarLine:
     time: str
     entries: list[Entry]
 
+    @property
+    def movable(self) -> bool:
+        """Nothing of the item on this line is sending or sent."""
+        states = {e.state for e in self.entries}
+        return bool(states & EDITABLE_STATES) and states <= EDITABLE_STATES | {EntryState.CANCELLED}
+
+    def dragged(self) -> DraggedItem:
+        first = self.entries[0]
+        return DraggedItem(first.item_id, first.scheduled_at)
+
+
+def shown_lines(rect: QRect, lines: list[CalendarLine]) -> tuple[int, list[CalendarLine]]:
+    """The top of the first line in a day's cell, and the lines that fit."""
+    top = rect.top() + LINE_HEIGHT + 2
+    room = max(0, (rect.bottom() - top) // LINE_HEIGHT)
+    return top, lines if len(lines) <= room else lines[: max(0, room - 1)]
+
 
 class QueueCalendar(PolicyCalendar):
-    """A PolicyCalendar that also draws the entries of each day."""
+    """A PolicyCalendar that also draws the entries of each day; items can be dragged from
+    one day to another (``itemDropped``)."""
+
+    itemDropped = Signal(object, object)  # noqa: N815 — DraggedItem, the date dropped on
 
     def __init__(self, policy: PostingPolicy, parent: QWidget | None = None) -> None:
         super().__init__(policy, parent)
         self._by_day: dict[date, list[Entry]] = {}
         self._lines: dict[date, list[CalendarLine]] = {}
+        #: Where each day was last painted (viewport coordinates): Qt keeps its own map.
+        self._cells: dict[date, QRect] = {}
+        self._press: tuple[QPoint, CalendarLine] | None = None
+        self.drop_target: date | None = None
         self.setMinimumSize(640, 480)
         self._shrink_weekday_header()
+        self._viewport = self._view_port()
+        self._viewport.setAcceptDrops(True)
+        self._viewport.installEventFilter(self)
+        self.currentPageChanged.connect(lambda *_: self._cells.clear())
 
     def _shrink_weekday_header(self) -> None:
         """QCalendarWidget gives the weekday row a whole week's height; keep it one line."""
@@ -93,7 +145,109 @@ class QueueCalendar(PolicyCalendar):
     def entries_on(self, day: date) -> list[Entry]:
         return list(self._by_day.get(day, []))
 
+    # -- where things are ------------------------------------------------------------------
+
+    def _view_port(self) -> QWidget:
+        view = self.findChild(QTableView)
+        assert view is not None
+        viewport = view.viewport()
+        assert viewport is not None
+        return viewport
+
+    @property
+    def viewport(self) -> QWidget:
+        return self._viewport
+
+    def cell_rect(self, day: date) -> QRect | None:
+        return self._cells.get(day)
+
+    def date_at(self, pos: QPoint) -> date | None:
+        """The day painted under ``pos`` (viewport coordinates), in the month shown."""
+        for day, rect in self._cells.items():
+            if rect.contains(pos) and day.month == self.monthShown():
+                return day
+        return None
+
+    def line_at(self, pos: QPoint) -> CalendarLine | None:
+        day = self.date_at(pos)
+        if day is None:
+            return None
+        top, shown = shown_lines(self._cells[day], self._lines.get(day, []))
+        number = (pos.y() - top) // LINE_HEIGHT
+        return shown[number] if pos.y() >= top and number < len(shown) else None
+
+    # -- dragging --------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._viewport:
+            kind = event.type()
+            if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+                line = self.line_at(event.position().toPoint())
+                self._press = (event.position().toPoint(), line) if line else None
+            elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+                return self._maybe_start_drag(event)
+            elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+                assert isinstance(event, QDragMoveEvent)
+                return self._drag_over(event)
+            elif kind == QEvent.Type.DragLeave:
+                self._set_drop_target(None)
+            elif kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+                return self._dropped(event)
+        return super().eventFilter(watched, event)
+
+    def _maybe_start_drag(self, event: QMouseEvent) -> bool:
+        if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return False
+        start, line = self._press
+        distance = (event.position().toPoint() - start).manhattanLength()
+        if distance < QApplication.startDragDistance() or not line.movable:
+            return False
+        self._press = None
+        drag = QDrag(self)
+        drag.setMimeData(item_mime(line.dragged()))
+        drag.setPixmap(chip_icon(line.entries[0], 20).pixmap(20, 20))
+        drag.exec(Qt.DropAction.MoveAction)
+        self._set_drop_target(None)
+        return True
+
+    def _drag_over(self, event: QDragMoveEvent) -> bool:
+        day = self.date_at(event.position().toPoint())
+        if read_item_mime(event.mimeData()) is None or day is None:
+            self._set_drop_target(None)
+            event.ignore()
+            return True
+        self._set_drop_target(day)
+        event.acceptProposedAction()
+        return True
+
+    def _dropped(self, event: QDropEvent) -> bool:
+        self._set_drop_target(None)
+        day = self.date_at(event.position().toPoint())
+        dragged = read_item_mime(event.mimeData())
+        if day is None or dragged is None:
+            event.ignore()
+            return True
+        event.acceptProposedAction()
+        self.itemDropped.emit(dragged, day)
+        return True
+
+    def drop(self, mime: QMimeData, day: date) -> bool:
+        """What a drop on ``day`` does (for the keyboard-less path and tests)."""
+        dragged = read_item_mime(mime)
+        if dragged is None:
+            return False
+        self.itemDropped.emit(dragged, day)
+        return True
+
+    def _set_drop_target(self, day: date | None) -> None:
+        if day != self.drop_target:
+            self.drop_target = day
+            self.updateCells()
+
+    # -- painting --------------------------------------------------------------------------
+
     def paintCell(self, painter: QPainter, rect: QRect, day: QDate) -> None:  # noqa: N802
+        self._cells[from_qdate(day)] = QRect(rect)
         painter.save()
         closed = self.closed_reason(day) is not None
         in_month = day.month() == self.monthShown()
@@ -126,6 +280,13 @@ class QueueCalendar(PolicyCalendar):
             )
         if in_month:
             self._paint_lines(painter, rect, self._lines.get(from_qdate(day), []))
+        if self.drop_target is not None and from_qdate(day) == self.drop_target:
+            outline = (
+                QColor("#c62828") if closed else self.palette().color(QPalette.ColorRole.Highlight)
+            )
+            painter.setPen(QPen(outline, 3, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(2, 2, -3, -3))
         painter.restore()
 
     def _paint_lines(self, painter: QPainter, rect: QRect, lines: list[CalendarLine]) -> None:
@@ -133,9 +294,7 @@ class QueueCalendar(PolicyCalendar):
         small.setBold(False)
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         painter.setFont(small)
-        top = rect.top() + LINE_HEIGHT + 2
-        room = max(0, (rect.bottom() - top) // LINE_HEIGHT)
-        shown = lines if len(lines) <= room else lines[: max(0, room - 1)]
+        top, shown = shown_lines(rect, lines)
         for number, line in enumerate(shown):
             y = top + number * LINE_HEIGHT
             painter.setPen(QColor("#424242"))
@@ -180,19 +339,45 @@ def chip_icon(entry: Entry, size: int = 16) -> QIcon:
     return QIcon(pixmap)
 
 
+class DayList(QListWidget):
+    """The chosen day's entries; a row not yet sending can be dragged to another day."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:  # noqa: N802
+        if not items:
+            return QMimeData()
+        item_id, at = items[0].data(Qt.ItemDataRole.UserRole), items[0].data(SCHEDULED_ROLE)
+        return item_mime(DraggedItem(int(item_id), at))
+
+
+SCHEDULED_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
 class QueueCalendarPanel(QWidget):
     itemOpened = Signal(int)  # noqa: N815 — Qt signal naming
     monthLoaded = Signal(int, int, int)  # noqa: N815 — year, month, entries
+    #: An item was moved to another day (the views should reload).
+    itemRescheduled = Signal(int)  # noqa: N815
+    #: A move was refused or failed; the message is shown under the calendar.
+    moveRefused = Signal(str)  # noqa: N815
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
         self.calendar = QueueCalendar(ctx.policy)
+        self.calendar.itemDropped.connect(self.move_item)
         self.day_title = QLabel()
         self.day_title.setStyleSheet("font-weight: bold;")
-        self.day_list = QListWidget()
+        self.day_list = DayList()
         self.day_list.itemDoubleClicked.connect(self._open)
+        self.move_message = QLabel()
+        self.move_message.setWordWrap(True)
+        self.move_message.hide()
         legend = QLabel(
             "　".join(
                 f"<span style='color:{channel_colour(k).name()}'>■</span>{label}"
@@ -218,7 +403,12 @@ class QueueCalendarPanel(QWidget):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.day_title)
         side_layout.addWidget(self.day_list, 1)
-        side_layout.addWidget(QLabel("ダブルクリックで項目を開きます（編集・取り消し）。"))
+        hint = QLabel(
+            "ダブルクリックで項目を開きます（編集・取り消し）。"
+            "別の日へドラッグすると、同じ時刻のまま移動します。"
+        )
+        hint.setWordWrap(True)
+        side_layout.addWidget(hint)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.calendar)
         splitter.addWidget(side)
@@ -226,6 +416,7 @@ class QueueCalendarPanel(QWidget):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.move_message)
         legend_row = QHBoxLayout()
         legend_row.addWidget(legend)
         layout.addLayout(legend_row)
@@ -271,8 +462,54 @@ class QueueCalendarPanel(QWidget):
                 f"　#{entry.item_id} {first_line[:40]}",
             )
             item.setData(Qt.ItemDataRole.UserRole, entry.item_id)
+            item.setData(SCHEDULED_ROLE, entry.scheduled_at)
+            if entry.state not in EDITABLE_STATES:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
             item.setToolTip(entry.text)
             self.day_list.addItem(item)
 
     def _open(self, item: QListWidgetItem) -> None:
         self.itemOpened.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    # -- moving an item to another day -----------------------------------------------------
+
+    def move_item(self, dragged: DraggedItem, day: date) -> None:
+        """Same time of day on ``day``: refused here on a closed day or in the past, else
+        rescheduled on a worker (the service has the last word)."""
+        policy, now = self.ctx.policy, self.ctx.clock.now()
+        when = moved_to(dragged.scheduled_at, day, policy.zone)
+        if when == dragged.scheduled_at:
+            return
+        decision = policy.check(when)
+        if not decision.allowed:
+            reason = policy.describe(decision.reasons, decision.holiday_name)
+            nxt = policy.next_allowed(max(when, now))
+            self._refuse(
+                f"項目 #{dragged.item_id} を {format_instant(when)} に移動できません"
+                f"（{reason}）。次に投稿できるのは {format_instant(nxt)} です。"
+            )
+            return
+        if when < now:
+            self._refuse(f"{format_instant(when)} は過ぎているため移動できません。")
+            return
+        ctx, item_id = self.ctx, dragged.item_id
+
+        def moved(_item: Item) -> None:
+            self._say(f"項目 #{item_id} を {format_instant(when)} に移動しました。", ok=True)
+            self.itemRescheduled.emit(item_id)
+
+        self.runner.start(
+            lambda: compose.reschedule_item(ctx, item_id, when),
+            moved,
+            lambda message: self._refuse(f"項目 #{item_id} を移動できませんでした：{message}"),
+        )
+
+    def _refuse(self, message: str) -> None:
+        self._say(message, ok=False)
+        self.moveRefused.emit(message)
+
+    def _say(self, message: str, *, ok: bool) -> None:
+        colour = OK_COLOUR if ok else ERROR_COLOUR
+        self.move_message.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.move_message.setText(message)
+        self.move_message.show()

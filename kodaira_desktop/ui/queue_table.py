@@ -49,6 +49,8 @@ WAITING_STATES = frozenset(
 
 class QueueTable(QWidget):
     itemOpened = Signal(int)  # noqa: N815 — Qt signal naming
+    #: A 結果不明 row was opened: a person must say whether it was published.
+    unknownOpened = Signal(object)  # noqa: N815 — the Entry
     loaded = Signal(int)  # number of rows
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
@@ -119,7 +121,10 @@ class QueueTable(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.view)
-        hint = QLabel("行をダブルクリックすると、項目を開いて編集・取り消しができます。")
+        hint = QLabel(
+            "行をダブルクリックすると、項目を開いて編集・取り消しができます。"
+            "「結果不明」の行では、投稿済みにするか再送信するかを選べます。"
+        )
         hint.setStyleSheet("color: #616161;")
         layout.addWidget(hint)
         self.proxy.rowsInserted.connect(self._update_count)
@@ -179,7 +184,9 @@ class QueueTable(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         entry = self.proxy.entry_at(index)
-        if entry is not None:
+        if entry is not None and entry.state == EntryState.UNKNOWN:
+            self.unknownOpened.emit(entry)
+        elif entry is not None:
             self.itemOpened.emit(entry.item_id)
 
     def select_channel_filter(self, key: str | None) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from kodaira_desktop.domain.records import Entry, Heartbeat, User
 from kodaira_desktop.services import queries
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, OK_COLOUR
+from kodaira_desktop.ui.dispatch_worker import DispatchWorker
 from kodaira_desktop.ui.workers import TaskRunner
 
 ROLE_LABELS = {"staff": "担当者", "chief": "秘書広報課長"}
+TRUST_ROOT_MISSING = "信頼の基点が未設定：緊急投稿の承認を確認できません"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class QueueHealth:
     alive: list[Heartbeat]
     overdue_count: int
     overdue_sample: list[Entry]
+    trust_root_missing: bool = False
 
 
 class QueueStatusBar(QStatusBar):
@@ -51,8 +54,24 @@ class QueueStatusBar(QStatusBar):
         )
         self.alarm_label.hide()
         self.addWidget(self.alarm_label)
+        self.upload_bar = QProgressBar()
+        self.upload_bar.setMaximumWidth(220)
+        self.upload_bar.hide()
+        self.dispatch_error_label = QLabel("⚠ 送信処理のエラー")
+        self.dispatch_error_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        self.dispatch_error_label.hide()
         for label in (self.database_label, self.user_label, self.dispatcher_label):
             self.addPermanentWidget(label)
+        self.addPermanentWidget(self.dispatch_error_label)
+        self.trust_label = QLabel(TRUST_ROOT_MISSING)
+        self.trust_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        self.trust_label.setToolTip(
+            "このPCに信頼の基点（trust-root.toml）がありません。課長の署名を検証できないため、"
+            "承認済みの緊急投稿もこのPCからは送信されません。管理者に設定を依頼してください。"
+        )
+        self.trust_label.hide()
+        self.addPermanentWidget(self.trust_label)
+        self.addPermanentWidget(self.upload_bar)
 
     def refresh(self) -> None:
         """Ask the database on a worker; the labels change when the answer arrives."""
@@ -60,7 +79,8 @@ class QueueStatusBar(QStatusBar):
 
         def ask() -> QueueHealth:
             count, first = queries.overdue_alarm(ctx)
-            return QueueHealth(queries.live_dispatchers(ctx), count, first)
+            missing = queries.trust_root_missing(ctx)
+            return QueueHealth(queries.live_dispatchers(ctx), count, first, missing)
 
         self._runner.start(ask, self._show, self._show_failure)
 
@@ -93,7 +113,36 @@ class QueueStatusBar(QStatusBar):
                 )
             )
         self.alarm_label.setVisible(bool(health.overdue_count))
+        self.trust_label.setVisible(health.trust_root_missing)
         self.refreshed.emit()
+
+    # -- the GUI's dispatcher --------------------------------------------------------------
+
+    def follow_dispatch(self, worker: DispatchWorker) -> None:
+        worker.uploadProgress.connect(self.show_upload_progress)
+        worker.errorOccurred.connect(self.show_dispatch_error)
+        worker.passFinished.connect(self._dispatch_pass_finished)
+
+    def show_upload_progress(self, entry_id: int, done: int, total: int) -> None:
+        if total > 0:
+            self.upload_bar.setRange(0, 1000)
+            self.upload_bar.setValue(min(1000, done * 1000 // total))
+        else:  # size unknown: a busy bar
+            self.upload_bar.setRange(0, 0)
+        self.upload_bar.setFormat("アップロード中 %p%")
+        self.upload_bar.setToolTip(
+            f"アップロード中（エントリ {entry_id}）：{done:,} / {total:,} バイト"
+        )
+        self.upload_bar.setVisible(total <= 0 or done < total)
+
+    def show_dispatch_error(self, message: str) -> None:
+        self.upload_bar.hide()
+        self.dispatch_error_label.setToolTip(message)
+        self.dispatch_error_label.show()
+
+    def _dispatch_pass_finished(self, _report: object) -> None:
+        self.upload_bar.hide()
+        self.dispatch_error_label.hide()
 
     @property
     def alarm_shown(self) -> bool:

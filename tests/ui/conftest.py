@@ -29,6 +29,12 @@ CHIEF_PASSWORD = "password123"
 ALL_CHANNELS = "x-city,x-mayor,line,facebook,youtube"
 
 
+@pytest.fixture(autouse=True)
+def no_gui_dispatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's own dispatcher stays off unless a test turns it on."""
+    monkeypatch.setenv("KODAIRA_GUI_DISPATCH", "0")
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database with a chief, 'tanaka' (every channel) and 'sato' (LINE only),

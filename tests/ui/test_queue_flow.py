@@ -170,7 +170,9 @@ def test_a_sent_item_cannot_be_changed(qtbot: QtBot, window: MainWindow, ctx: Ap
     assert "変更できません" in dialog.message.text()
 
 
-def test_editing_replaces_the_item(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+def test_remaking_in_the_composer_replaces_the_item(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
     old_id = queue_item(ctx, "修正前のお知らせ", "x-city", "line")
     window.refresh_queue()
     wait_idle(qtbot, window)
@@ -183,7 +185,7 @@ def test_editing_replaces_the_item(qtbot: QtBot, window: MainWindow, ctx: AppCon
         double_click(qtbot, day_list.viewport(), rect.center())
     dialog = window.item_dialog
     assert dialog is not None
-    click(qtbot, dialog.edit_button)
+    click(qtbot, dialog.recreate_button)
 
     composer = composer_of(window)
     assert window.tabs.currentWidget() is composer

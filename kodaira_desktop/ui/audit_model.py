@@ -1,0 +1,139 @@
+"""The audit trail as a table: a thin model over a list of `AuditRow` records (times in JST)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from kodaira_desktop.domain.records import AuditRow
+from kodaira_desktop.policy import PostingPolicy
+
+COLUMN_SEQ: Final = 0
+COLUMN_AT: Final = 1
+COLUMN_ACTOR: Final = 2
+COLUMN_ACTION: Final = 3
+COLUMN_TARGET: Final = 4
+COLUMN_DETAILS: Final = 5
+HEADERS: Final = ("番号", "日時（日本時間）", "操作者", "操作", "対象", "詳細")
+ROW_ROLE: Final = Qt.ItemDataRole.UserRole + 1
+
+#: What an action means, in the UI's language (the code stays in the tooltip and the CSV).
+ACTION_LABELS: Final[dict[str, str]] = {
+    "item.created": "項目の作成",
+    "item.edited": "項目の変更",
+    "item.cancelled": "予約の取り消し",
+    "override.requested": "緊急投稿の依頼",
+    "override.approved": "緊急投稿の承認",
+    "override.rejected": "緊急投稿の却下",
+    "override.expired": "緊急投稿の期限切れ",
+    "override.refused": "承認の署名が無効",
+    "chief.confirmed": "課長の本人確認",
+    "chief.password_wrong": "課長のパスワード誤り",
+    "chief.confirm_locked": "課長の確認（ロック中）",
+    "chief.confirm_refused": "課長ではない確認",
+    "channel.suspended": "チャンネル停止",
+    "channel.resumed": "チャンネル再開",
+    "credentials.set": "認証情報の設定",
+    "entry.marked_published": "投稿済みにした",
+    "entry.marked_resend": "再送信にした",
+    "user.added": "利用者の追加",
+    "user.chief_created": "課長の登録",
+    "user.designations_changed": "担当媒体の変更",
+    "user.password_changed": "パスワード変更",
+}
+
+#: The action filter's choices: (label, prefix).
+ACTION_FILTERS: Final[tuple[tuple[str, str | None], ...]] = (
+    ("すべての操作", None),
+    ("緊急投稿", "override."),
+    ("課長の確認", "chief."),
+    ("項目", "item."),
+    ("送信・結果", "entry."),
+    ("チャンネル", "channel."),
+    ("認証情報", "credentials."),
+    ("利用者", "user."),
+)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+class AuditTableModel(QAbstractTableModel):
+    def __init__(self, policy: PostingPolicy, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._policy = policy
+        self._rows: list[AuditRow] = []
+        self._broken_seq: int | None = None
+
+    def set_rows(self, rows: Sequence[AuditRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[AuditRow]:
+        return list(self._rows)
+
+    def set_broken_seq(self, seq: int | None) -> None:
+        """Rows from ``seq`` on are drawn as suspect (the chain breaks there)."""
+        self._broken_seq = seq
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.BackgroundRole])
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.details if column == COLUMN_DETAILS else row.action
+        if role == Qt.ItemDataRole.BackgroundRole and self._is_suspect(row):
+            return QBrush(QColor("#ffcdd2"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COLUMN_SEQ:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def _display(self, row: AuditRow, column: int) -> str | int | None:
+        if column == COLUMN_SEQ:
+            return row.seq
+        if column == COLUMN_AT:
+            return f"{self._policy.localize(row.at):%Y-%m-%d %H:%M:%S}"
+        if column == COLUMN_ACTOR:
+            return row.actor
+        if column == COLUMN_ACTION:
+            return action_label(row.action)
+        if column == COLUMN_TARGET:
+            return row.target
+        if column == COLUMN_DETAILS:
+            return "" if row.details == "{}" else row.details
+        return None
+
+    def _is_suspect(self, row: AuditRow) -> bool:
+        return self._broken_seq is not None and row.seq >= self._broken_seq

@@ -27,6 +27,9 @@ from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import TAB_CALENDAR, TAB_COMPOSER, TAB_TABLE, MainWindow
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import screenshots_oversight
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 JST = ZoneInfo("Asia/Tokyo")
@@ -58,6 +61,7 @@ def _environment(folder: Path) -> dict[str, str]:
         KODAIRA_CONFIG_DIR=str(folder / "config"),
         KODAIRA_SITE_CONFIG_DIR=str(folder / "site"),
         KODAIRA_TEST_SCRYPT_N="1024",
+        KODAIRA_GUI_DISPATCH="0",  # the pictures show the queue as seeded, nothing sent
     )
     return env
 
@@ -134,8 +138,9 @@ def main() -> int:
         chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
         ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
         _seed(chief, ctx, clock, folder)
-        chief.close()
         _render(app, ctx, folder)
+        screenshots_oversight.render(app, ctx, chief, PASSWORD, OUT)
+        chief.close()
         ctx.close()
     return 0
 
@@ -150,6 +155,7 @@ def _render(app: QApplication, ctx: AppContext, folder: Path) -> None:
     assert composer is not None
 
     def shot(widget: QWidget, name: str) -> None:
+        window.runner.wait()  # background answers (the LINE quota …) are in
         app.processEvents()
         widget.grab().save(str(OUT / name))
         print(f"wrote {OUT / name}")

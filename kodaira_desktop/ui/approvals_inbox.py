@@ -37,7 +37,8 @@ from kodaira_desktop.ui.override_views import (
 from kodaira_desktop.ui.workers import TaskRunner
 
 REFRESH_MS = 15_000
-HEADERS = ("項目", "投稿日時（日本時間）", "依頼者", "投稿先", "状況")
+HEADERS = ("項目", "投稿日時（日本時間）", "依頼者", "投稿先", "緊急の理由", "状況")
+COLUMN_REASON, COLUMN_STATUS = 4, 5
 TAB_TITLE = "課長の確認"
 
 
@@ -82,7 +83,9 @@ class ApprovalsInbox(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COLUMN_REASON, QHeaderView.ResizeMode.Stretch
+        )
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.summary = RequestSummary(self.ctx.policy)
         self.approve_button = QPushButton("承認…")
@@ -152,11 +155,13 @@ class ApprovalsInbox(QWidget):
         for row, view in enumerate(views):
             for column, text in enumerate(self._cells(view)):
                 cell = QTableWidgetItem(text)
-                if column == 4 and view.request.status == "pending":
+                if column == COLUMN_STATUS and view.request.status == "pending":
                     cell.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COLUMN_REASON, QHeaderView.ResizeMode.Stretch
+        )
         self._reselect(chosen.request.id if chosen else None)
         pending = [v for v in views if v.request.status == "pending"]
         self.heading.setText(self._heading(len(pending)))
@@ -171,6 +176,7 @@ class ApprovalsInbox(QWidget):
             f"{start:%Y-%m-%d %H:%M}",
             view.requester_name,
             view.channels_text,
+            view.request.reason,
             view.status_label,
         )
 

@@ -37,6 +37,12 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "channel.suspended": "チャンネル停止",
     "channel.resumed": "チャンネル再開",
     "credentials.set": "認証情報の設定",
+    "entry.published": "投稿完了",
+    "entry.failed": "送信失敗",
+    "entry.unknown": "送信結果不明",
+    "entry.retry": "再試行待ち",
+    "entry.held": "保留",
+    "entry.recovered": "送信状態の回復",
     "entry.marked_published": "投稿済みにした",
     "entry.marked_resend": "再送信にした",
     "user.added": "利用者の追加",
@@ -111,7 +117,7 @@ class AuditTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.details if column == COLUMN_DETAILS else row.action
+            return row.action if column == COLUMN_ACTION else str(self._display(row, column))
         if role == Qt.ItemDataRole.BackgroundRole and self._is_suspect(row):
             return QBrush(QColor("#ffcdd2"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COLUMN_SEQ:

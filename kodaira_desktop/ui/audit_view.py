@@ -88,6 +88,7 @@ class AuditView(QWidget):
         self.actor_filter = QLineEdit()
         self.actor_filter.setPlaceholderText("操作者（ログイン名）")
         self.actor_filter.setClearButtonEnabled(True)
+        self.actor_filter.setMinimumWidth(200)
         self.date_filter = QCheckBox("期間：")
         today = self.ctx.policy.localize(self.ctx.clock.now()).date()
         self.first_day = QDateEdit(QDate(today.year, today.month, 1))

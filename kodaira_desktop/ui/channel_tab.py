@@ -95,11 +95,11 @@ class ChannelTab(QWidget):
         top_row.addStretch(1)
         top_row.addWidget(self.counter)
         left.addLayout(top_row)
+        left.addWidget(self.quota)
         left.addLayout(fields)
         left.addWidget(self.problems)
         left.addWidget(self.editor, 1)
         left.addWidget(self.notes)
-        left.addWidget(self.quota)
         preview_side = QWidget()
         right = QVBoxLayout(preview_side)
         right.setContentsMargins(0, 0, 0, 0)
@@ -157,7 +157,12 @@ class ChannelTab(QWidget):
     def set_quota(self, text: str | None) -> None:
         """The LINE quota sentence; None when it could not be fetched."""
         self.quota.setText(text or "LINEの送信数を確認できません")
-        self.quota.setStyleSheet(f"color: {MUTED_COLOUR if text else ERROR_COLOUR};")
+        self.quota.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.quota.setToolTip(
+            "LINE公式アカウントの今月の配信数です（一斉送信1回＝友だちの人数分）。"
+            if text
+            else "認証情報が未登録か、LINEに接続できません。"
+        )
         self.quota.show()
 
     def show_problems(self, problems: tuple[str, ...]) -> None:

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 from kodaira_desktop.domain.records import Channel
 from kodaira_desktop.services import channels, queries
 from kodaira_desktop.services.context import AppContext
-from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, channel_label
+from kodaira_desktop.ui.channel_style import (
+    ERROR_COLOUR,
+    MUTED_COLOUR,
+    OK_COLOUR,
+    channel_label,
+    ordered_channel_keys,
+)
 from kodaira_desktop.ui.chief_prompt import ChiefAction, ChiefActionDialog
 from kodaira_desktop.ui.workers import TaskRunner
 
@@ -83,7 +89,9 @@ class ChannelsView(QWidget):
 
     def _show(self, found: list[Channel]) -> None:
         chosen = self.selected()
-        self.channels = found
+        order = ordered_channel_keys([c.key for c in found])
+        self.channels = sorted(found, key=lambda c: order.index(c.key))
+        found = self.channels
         self.table.setRowCount(len(found))
         for row, channel in enumerate(found):
             by = ""

@@ -114,7 +114,8 @@ class RequestSummary(QWidget):
                 label.setText("―")
             return
         request = view.request
-        self.item_label.setText(f"#{view.item.id}（{view.item.category or '分類なし'}）")
+        media = f"・添付 {len(view.item.media)} 件" if view.item.media else ""
+        self.item_label.setText(f"#{view.item.id}（{view.item.category or '分類なし'}）{media}")
         self.when_label.setText(format_jst(self._policy, request))
         asked = self._policy.localize(request.requested_at)
         self.requester_label.setText(f"{view.requester_name}（{asked:%m月%d日 %H:%M} 依頼）")
@@ -126,8 +127,10 @@ class RequestSummary(QWidget):
         if request.decision_reason:
             status += f"　理由：{request.decision_reason}"
         self.status_label.setText(status)
+        titles = {e.channel_key: e.title for e in view.item.entries if e.title}
         for key, text in view.live_entries:
-            page = QPlainTextEdit(text)
+            title = titles.get(key)
+            page = QPlainTextEdit(f"【タイトル】{title}\n\n{text}" if title else text)
             page.setReadOnly(True)
             self.texts.addTab(page, channel_label(key))
 

@@ -49,13 +49,13 @@ def claim(store: Store, name: str, batch: int) -> dict[str, object]:
 
 
 def audit(store: Store, name: str, count: int) -> dict[str, object]:
-    seqs = [
-        store.append_audit(
-            AuditFields(at=datetime.now(UTC), actor=name, action="test.append", target=f"n:{i}"),
-            sha256_hash,
-        ).seq
-        for i in range(count)
-    ]
+    seqs = []
+    for i in range(count):
+        fields = AuditFields(
+            at=datetime.now(UTC), actor=name, action="test.append", target=f"n:{i}"
+        )
+        seqs.append(store.append_audit(fields, sha256_hash).seq)
+        time.sleep(0.001)  # as between real actions; lets the other writer in on SQLite
     return {"seqs": seqs}
 
 

@@ -117,12 +117,12 @@ def test_staff_see_their_own_requests_and_what_became_of_them(
     inbox = make_inbox(qtbot, ctx, runner, notifier)
     assert inbox.approve_button.isHidden()
     assert not inbox.here_button.isHidden()
-    assert cell(inbox.table, 0, 4) == "課長の確認待ち"
+    assert cell(inbox.table, 0, 5) == "課長の確認待ち"
     assert inbox.here_button.isEnabled()
 
     approvals.reject(chief_ctx, item_id, "平日の朝に投稿してください", CHIEF_PASSWORD)
     refresh(qtbot, inbox)
-    assert cell(inbox.table, 0, 4) == "却下"
+    assert cell(inbox.table, 0, 5) == "却下"
     assert "平日の朝に投稿してください" in inbox.summary.status_label.text()
     assert not inbox.here_button.isEnabled()
     assert notifier.messages == []  # staff are not notified of requests

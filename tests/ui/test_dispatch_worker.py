@@ -109,7 +109,7 @@ def test_the_window_runs_it_and_refreshes_without_polling(
     window.dispatch.uploadProgress.connect(lambda *args: progress.append(args))
     with qtbot.waitSignal(window.dispatch.entriesChanged, timeout=20_000):
         window.show()
-    assert window.dispatch.running
+    assert len(dispatch_threads()) == 1
     qtbot.waitUntil(lambda: states(live_ctx, item_id) == {S.PUBLISHED}, timeout=10_000)
     qtbot.waitUntil(
         lambda: window.table.proxy.data(window.table.proxy.index(0, COLUMN_STATE)) == "✓ 投稿済み"

@@ -326,7 +326,7 @@ def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from kodaira_desktop.dispatch.engine import Dispatcher
+    from kodaira_desktop.services.dispatcher import Dispatcher
 
     dispatcher = Dispatcher(ctx)
     if args.once:

@@ -1,1 +1,4 @@
-"""The dispatch engine: claims due entries, re-checks policy and approvals, publishes, records."""
+"""Pure scheduling parts of dispatch: an injectable clock, retry backoff, wake-up arithmetic.
+
+The engine that claims and publishes entries is a use-case: `services/dispatcher.py`.
+"""

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 
-from kodaira_desktop.dispatch.engine import Dispatcher, DispatchReport
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.services.dispatcher import Dispatcher, DispatchReport
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from kodaira_desktop.dispatch.clock import FakeClock, ShiftedClock
-from kodaira_desktop.dispatch.engine import Dispatcher
 from kodaira_desktop.dispatch.wakeup import JumpDetector, seconds_until, timer_ms
 from kodaira_desktop.domain.records import Channel
 from kodaira_desktop.domain.states import EntryState
@@ -20,6 +19,7 @@ from kodaira_desktop.platforms.registry import make_publisher
 from kodaira_desktop.platforms.youtube import YouTubePublisher
 from kodaira_desktop.services import compose
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.services.dispatcher import Dispatcher
 from tests.fakes import FakeServices
 from tests.fakes.facebook import error_body as facebook_error
 from tests.office import JST

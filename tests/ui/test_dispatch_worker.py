@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kodaira_desktop.dispatch.clock import FakeClock, ShiftedClock
-from kodaira_desktop.dispatch.engine import Dispatcher, DispatchReport
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services import compose
 from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.services.dispatcher import Dispatcher, DispatchReport
 from kodaira_desktop.ui.app import run_gui
 from kodaira_desktop.ui.dispatch_worker import DispatchWorker, gui_dispatch_enabled
 from kodaira_desktop.ui.main_window import MainWindow

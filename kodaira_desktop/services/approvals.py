@@ -13,9 +13,6 @@ from kodaira_desktop.security import chief_keys
 from kodaira_desktop.services import accounts, audit
 from kodaira_desktop.services.context import AppContext, ServiceError
 
-# Imported late by compose to avoid a cycle; kept small on purpose.
-OVERRIDE_HOURS = 2
-
 
 def request_override(ctx: AppContext, item_id: int, reason: str, at: datetime) -> int:
     from kodaira_desktop.services.compose import OVERRIDE_WINDOW
@@ -148,6 +145,8 @@ class ApprovalVerdict:
     valid: bool
     reason: str
     request_id: int | None = None
+    #: An "approved" row whose signature does not hold: forged, or edited after approval.
+    suspicious: bool = False
 
 
 def verify_for_dispatch(ctx: AppContext, item: Item, now: datetime) -> ApprovalVerdict:
@@ -166,13 +165,16 @@ def verify_for_dispatch(ctx: AppContext, item: Item, now: datetime) -> ApprovalV
         key = trusted.get(request.decided_by or "")
         if key is None or request.signature is None or request.decided_at is None:
             verdict = ApprovalVerdict(
-                False, "承認の署名が信頼できる課長のものではありません", request.id
+                False,
+                "承認の署名が信頼できる課長のものではありません",
+                request.id,
+                suspicious=True,
             )
             continue
         payload = signed_payload(item, request, request.decided_by or "", request.decided_at)
         if chief_keys.verify_signature(key, payload, request.signature):
             return ApprovalVerdict(True, "承認済み", request.id)
         verdict = ApprovalVerdict(
-            False, "承認後に内容が変更されたか、承認が偽造されています", request.id
+            False, "承認後に内容が変更されたか、承認が偽造されています", request.id, suspicious=True
         )
     return verdict

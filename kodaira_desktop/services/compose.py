@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kodaira_desktop.domain.media_rules import MediaInfo, check_media
-from kodaira_desktop.domain.records import Channel, Item, User
+from kodaira_desktop.domain.records import Channel, Item, MediaRecord, User
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.domain.text_rules import TextCheck, check_text
 from kodaira_desktop.policy import Decision
@@ -120,7 +120,7 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
         text_check = check_text(channel.platform, request.text_for(key), title=title)
         texts[key] = text_check
         found.extend(text_check.problems)
-        if not problems or files:
+        if len(files) == len(request.media):  # an unreadable file is reported once, above
             found.extend(
                 check_media(
                     channel.platform,
@@ -239,9 +239,10 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
     return Submitted(item_id, state, result.scheduled_at, override_id)
 
 
-def _line_urls(records: Sequence[object], urls: Sequence[str]) -> dict[str, str]:
-    images = [r for r in records if getattr(r, "mime", "").startswith("image/")]
-    return {r.sha256: url for r, url in zip(images, urls, strict=False)}  # type: ignore[attr-defined]
+def _line_urls(records: Sequence[MediaRecord], urls: Sequence[str]) -> dict[str, str]:
+    """The public URL of each image, in order (LINE sends images by URL)."""
+    images = [r for r in records if r.mime.startswith("image/")]
+    return {r.sha256: url for r, url in zip(images, urls, strict=False)}
 
 
 def cancel_item(ctx: AppContext, item_id: int) -> list[int]:

@@ -182,7 +182,7 @@ class Dispatcher:
         verdict = approvals.verify_for_dispatch(self.ctx, item, now)
         if verdict.valid:
             return None
-        if verdict.request_id is not None and "偽造" in verdict.reason:
+        if verdict.suspicious:
             audit.record(
                 self.ctx,
                 "override.refused",

@@ -110,6 +110,7 @@ def test_a_forged_approval_row_is_refused_and_audited(cli: Cli, services: FakeSe
     cli.run("dispatch", "--once", KODAIRA_FAKE_NOW=EVENING)
     assert cli.entries()[0]["state"] == "held"
     assert services.line.broadcasts == []
+    assert "override.refused" in cli.run("audit", "export", user=CHIEF).stdout
 
 
 def test_an_edit_after_approval_voids_it(cli: Cli, services: FakeServices) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui.crash_dialog import install_exception_hook
 from kodaira_desktop.ui.main_window import MainWindow
 
 #: A smoke run that has not shown the month by then has failed.
@@ -22,6 +23,7 @@ def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
     app.setApplicationName("kodaira-desktop")
     app.setApplicationDisplayName("小平市 SNS投稿予約")
     translator = _install_qt_japanese(app)
+    previous_hook = install_exception_hook()
     window = MainWindow(ctx)
     window.show()
     if smoke:
@@ -39,6 +41,7 @@ def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
     window.runner.wait()
     if translator is not None:
         app.removeTranslator(translator)
+    sys.excepthook = previous_hook
     return code
 
 

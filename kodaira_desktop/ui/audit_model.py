@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kodaira_desktop.domain.records import AuditRow
 from kodaira_desktop.policy import PostingPolicy
+from kodaira_desktop.ui.record_model import RecordTableModel
 
 COLUMN_SEQ: Final = 0
 COLUMN_AT: Final = 1
@@ -70,50 +71,27 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RecordTableModel[AuditRow]):
+    headers = HEADERS
+
     def __init__(self, policy: PostingPolicy, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._policy = policy
-        self._rows: list[AuditRow] = []
+        super().__init__(policy, parent)
         self._broken_seq: int | None = None
 
     def set_rows(self, rows: Sequence[AuditRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_records(rows)
 
     def rows(self) -> list[AuditRow]:
-        return list(self._rows)
+        return self.records()
 
     def set_broken_seq(self, seq: int | None) -> None:
         """Rows from ``seq`` on are drawn as suspect (the chain breaks there)."""
         self._broken_seq = seq
-        if self._rows:
-            last = self.index(len(self._rows) - 1, len(HEADERS) - 1)
+        if self._records:
+            last = self.index(len(self._records) - 1, len(HEADERS) - 1)
             self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.BackgroundRole])
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
+    def cell_data(self, row: AuditRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:

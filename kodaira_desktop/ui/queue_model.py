@@ -12,10 +12,8 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -31,6 +29,7 @@ from kodaira_desktop.ui.channel_style import (
     state_label,
     state_mark,
 )
+from kodaira_desktop.ui.record_model import AnyIndex, RecordTableModel
 
 COLUMN_SCHEDULED: Final = 0
 COLUMN_CHANNEL: Final = 1
@@ -44,55 +43,25 @@ TEXT_PREVIEW_CHARS: Final = 80
 #: The `Entry` behind a row (for views and dialogs).
 ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
 
 def _first_line(text: str) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= TEXT_PREVIEW_CHARS else line[:TEXT_PREVIEW_CHARS] + "…"
 
 
-class EntryTableModel(QAbstractTableModel):
-    def __init__(self, policy: PostingPolicy, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._policy = policy
-        self._entries: list[Entry] = []
-
-    # -- data ------------------------------------------------------------------------------
+class EntryTableModel(RecordTableModel[Entry]):
+    headers = HEADERS
 
     def set_entries(self, entries: Sequence[Entry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
+        self.set_records(entries)
 
     def entries(self) -> list[Entry]:
-        return list(self._entries)
+        return self.records()
 
     def entry_at(self, row: int) -> Entry:
-        return self._entries[row]
+        return self.record_at(row)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        column = index.column()
+    def cell_data(self, entry: Entry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(entry, column)
         if role == ENTRY_ROLE:
@@ -142,10 +111,10 @@ class EntryTableModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        old_ids = [entry.id for entry in self._entries] if persistent else []
-        self._entries.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        old_ids = [entry.id for entry in self._records] if persistent else []
+        self._records.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         if persistent:
-            new_rows = {entry.id: row for row, entry in enumerate(self._entries)}
+            new_rows = {entry.id: row for row, entry in enumerate(self._records)}
             moved = [self.index(new_rows[old_ids[i.row()]], i.column()) for i in persistent]
             self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()

@@ -13,8 +13,9 @@ from typing import Any
 CHIEF = "kacho"
 CHIEF_PASSWORD = "kacho-password-1"
 STAFF = "tanaka"
-#: A Wednesday morning in Tokyo.
+#: A Wednesday morning in Tokyo, and the same evening (after hours).
 MORNING = "2026-11-25T10:00:00+09:00"
+EVENING = "2026-11-25T18:00:00+09:00"
 
 
 @dataclass
@@ -95,3 +96,19 @@ class Cli:
             password=CHIEF_PASSWORD,
             stdin=json.dumps(fields),
         )
+
+    def request_emergency(self, channel: str = "line") -> int:
+        """Staff ask to post this evening, outside the window; returns the item id."""
+        added = self.run(
+            "queue",
+            "add",
+            "--channel",
+            channel,
+            "--text",
+            "避難所を開設しました。",
+            "--at",
+            EVENING,
+            "--emergency",
+            "台風による避難情報",
+        )
+        return int(added.stdout.strip())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import CHIEF, CHIEF_PASSWORD, STAFF, Cli
+from tests.e2e.harness import CHIEF, CHIEF_PASSWORD, EVENING, STAFF, Cli
 from tests.fakes import FakeServices
 
 
@@ -42,20 +42,9 @@ def test_a_second_chief_is_endorsed_by_the_first(cli: Cli, services: FakeService
     both = cli.home / "passwords.txt"
     both.write_text(f"{CHIEF_PASSWORD}\nvice-chief-pw1\n", encoding="utf-8")
     cli.run("--password-file", str(both), "users", "add", "fuku", "--role", "chief", user=CHIEF)
-    item = cli.run(
-        "queue",
-        "add",
-        "--channel",
-        "line",
-        "--text",
-        "緊急",
-        "--at",
-        "2026-11-25T18:00:00+09:00",
-        "--emergency",
-        "避難情報",
-    ).stdout.strip()
+    item = str(cli.request_emergency())
     cli.run("approvals", "approve", item, user="fuku", password="vice-chief-pw1")
-    cli.run("dispatch", "--once", KODAIRA_FAKE_NOW="2026-11-25T18:00:00+09:00")
+    cli.run("dispatch", "--once", KODAIRA_FAKE_NOW=EVENING)
     assert cli.entries()[0]["state"] == "published"
 
 
@@ -64,24 +53,13 @@ def test_approvals_on_a_pc_without_the_pinned_root_are_not_trusted(
 ) -> None:
     cli.setup_office()
     cli.set_credentials("line", services.credentials["line"])
-    item = cli.run(
-        "queue",
-        "add",
-        "--channel",
-        "line",
-        "--text",
-        "緊急",
-        "--at",
-        "2026-11-25T18:00:00+09:00",
-        "--emergency",
-        "避難情報",
-    ).stdout.strip()
+    item = str(cli.request_emergency())
     cli.run("approvals", "approve", item, user=CHIEF, password=CHIEF_PASSWORD)
     other_pc = cli.home / "other-pc-site-config"
     cli.run(
         "dispatch",
         "--once",
-        KODAIRA_FAKE_NOW="2026-11-25T18:00:00+09:00",
+        KODAIRA_FAKE_NOW=EVENING,
         KODAIRA_SITE_CONFIG_DIR=str(other_pc),
         KODAIRA_CONFIG_DIR=str(other_pc),
     )

@@ -5,31 +5,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.e2e.harness import CHIEF, CHIEF_PASSWORD, STAFF, Cli
+from tests.e2e.harness import CHIEF, CHIEF_PASSWORD, EVENING, STAFF, Cli
 from tests.fakes import FakeServices
-
-EVENING = "2026-11-25T18:00:00+09:00"
 
 
 def configure(cli: Cli, services: FakeServices) -> None:
     cli.setup_office()
     cli.set_credentials("line", services.credentials["line"])
-
-
-def request_emergency(cli: Cli) -> int:
-    added = cli.run(
-        "queue",
-        "add",
-        "--channel",
-        "line",
-        "--text",
-        "避難所を開設しました。",
-        "--at",
-        EVENING,
-        "--emergency",
-        "台風による避難情報",
-    )
-    return int(added.stdout.strip())
 
 
 def sql(cli: Cli, statement: str) -> None:
@@ -43,7 +25,7 @@ def test_emergency_override_approved_is_published_outside_the_window(
     cli: Cli, services: FakeServices
 ) -> None:
     configure(cli, services)
-    item = request_emergency(cli)
+    item = cli.request_emergency()
     assert cli.entries()[0]["state"] == "awaiting_approval"
     assert "台風による避難情報" in cli.run("approvals", "list", user=CHIEF).stdout
 
@@ -60,7 +42,7 @@ def test_emergency_override_approved_is_published_outside_the_window(
 
 def test_rejected_request_is_held_with_the_chiefs_reason(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    item = request_emergency(cli)
+    item = cli.request_emergency()
     cli.run(
         "approvals",
         "reject",
@@ -79,7 +61,7 @@ def test_rejected_request_is_held_with_the_chiefs_reason(cli: Cli, services: Fak
 
 def test_an_unanswered_request_expires(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    item = request_emergency(cli)
+    item = cli.request_emergency()
     cli.run("dispatch", "--once", KODAIRA_FAKE_NOW="2026-11-25T21:00:00+09:00")
     (row,) = cli.entries()
     assert row["state"] == "held"
@@ -90,7 +72,7 @@ def test_an_unanswered_request_expires(cli: Cli, services: FakeServices) -> None
 
 def test_approval_expires_if_not_used_within_its_window(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    item = request_emergency(cli)
+    item = cli.request_emergency()
     cli.run("approvals", "approve", str(item), user=CHIEF, password=CHIEF_PASSWORD)
     cli.run("dispatch", "--once", KODAIRA_FAKE_NOW="2026-11-25T21:00:00+09:00")
     assert cli.entries()[0]["state"] == "held"
@@ -99,7 +81,7 @@ def test_approval_expires_if_not_used_within_its_window(cli: Cli, services: Fake
 
 def test_a_forged_approval_row_is_refused_and_audited(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    request_emergency(cli)
+    cli.request_emergency()
     # A staff member with database access writes "approved" straight into the tables.
     sql(
         cli,
@@ -115,7 +97,7 @@ def test_a_forged_approval_row_is_refused_and_audited(cli: Cli, services: FakeSe
 
 def test_an_edit_after_approval_voids_it(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    item = request_emergency(cli)
+    item = cli.request_emergency()
     cli.run("approvals", "approve", str(item), user=CHIEF, password=CHIEF_PASSWORD)
     sql(cli, "UPDATE items SET text = '別の内容に差し替え', version = version + 1")
     cli.run("dispatch", "--once", KODAIRA_FAKE_NOW=EVENING)
@@ -128,7 +110,7 @@ def test_an_edit_after_approval_voids_it(cli: Cli, services: FakeServices) -> No
 
 def test_staff_cannot_approve(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    item = request_emergency(cli)
+    item = cli.request_emergency()
     refused = cli.run("approvals", "approve", str(item), user=STAFF, password="anything", expect=1)
     assert "not a chief" in refused.stderr
     assert cli.entries()[0]["state"] == "awaiting_approval"
@@ -136,7 +118,7 @@ def test_staff_cannot_approve(cli: Cli, services: FakeServices) -> None:
 
 def test_wrong_passwords_lock_the_chief_for_ten_minutes(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    item = request_emergency(cli)
+    item = cli.request_emergency()
     for _ in range(5):
         wrong = cli.run("approvals", "approve", str(item), user=CHIEF, password="guess", expect=1)
         assert "wrong password" in wrong.stderr
@@ -161,7 +143,7 @@ def test_wrong_passwords_lock_the_chief_for_ten_minutes(cli: Cli, services: Fake
 
 def test_a_tampered_audit_row_is_detected(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    request_emergency(cli)
+    cli.request_emergency()
     assert cli.run("audit", "verify").returncode == 0
     sql(cli, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2")
     broken = cli.run("audit", "verify", expect=1)

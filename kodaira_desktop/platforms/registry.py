@@ -15,6 +15,11 @@ from kodaira_desktop.platforms.youtube import DEFAULT_CATEGORY_ID, YouTubePublis
 
 PLATFORMS = ("x", "line", "facebook", "youtube")
 
+#: Platforms where trying again after an unclear failure can never make a second post: LINE
+#: by its retry key, YouTube because a retry resumes the same upload session (the video only
+#: exists once the session completes). X and Facebook have neither.
+RETRY_SAFE_PLATFORMS = frozenset({"line", "youtube"})
+
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "x": ("api_key", "api_secret", "access_token", "access_token_secret"),
     "line": ("channel_access_token",),

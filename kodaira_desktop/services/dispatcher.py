@@ -361,8 +361,9 @@ class Dispatcher:
                 )
 
     def _idempotent(self, channel: Channel) -> bool:
-        # LINE's retry key and YouTube's resumable session make a second attempt safe.
-        return channel.platform in ("line", "youtube")
+        from kodaira_desktop.platforms.registry import RETRY_SAFE_PLATFORMS
+
+        return channel.platform in RETRY_SAFE_PLATFORMS
 
     def _publisher(self, channel: Channel) -> Publisher:
         publisher = self._publishers.get(channel.key)

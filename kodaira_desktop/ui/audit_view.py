@@ -12,16 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +35,7 @@ from kodaira_desktop.ui.audit_model import (
 )
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
 from kodaira_desktop.ui.policy_calendar import from_qdate
+from kodaira_desktop.ui.record_model import record_table_view
 from kodaira_desktop.ui.workers import TaskRunner
 
 CSV_FILTER = "CSV ファイル (*.csv)"
@@ -115,18 +113,9 @@ class AuditView(QWidget):
         self.verdict_label.setWordWrap(True)
         self.verdict_label.setStyleSheet(f"color: {MUTED_COLOUR};")
 
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COLUMN_DETAILS, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((60, 150, 130, 170, 120)):
-            self.view.setColumnWidth(column, width)
+        self.view = record_table_view(
+            self.model, COLUMN_DETAILS, dict(enumerate((60, 150, 130, 170, 120)))
+        )
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("絞り込み："))

@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from kodaira_desktop.ui.queue_model import (
     EntryFilterProxy,
     EntryTableModel,
 )
+from kodaira_desktop.ui.record_model import record_table_view
 from kodaira_desktop.ui.workers import TaskRunner
 
 #: The "waiting" filter: everything that may still be sent.
@@ -85,27 +84,14 @@ class QueueTable(QWidget):
         self.state_filter.currentIndexChanged.connect(self._apply_state_filter)
         self.count_label = QLabel()
 
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view = record_table_view(
+            self.proxy,
+            COLUMN_TEXT,
+            {COLUMN_SCHEDULED: 140, COLUMN_CHANNEL: 130, COLUMN_STATE: 150, COLUMN_ITEM: 60},
+        )
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COLUMN_SCHEDULED, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COLUMN_TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (COLUMN_SCHEDULED, 140),
-            (COLUMN_CHANNEL, 130),
-            (COLUMN_STATE, 150),
-            (COLUMN_ITEM, 60),
-        ):
-            self.view.setColumnWidth(column, width)
         self.view.doubleClicked.connect(self._open)
 
         filters = QHBoxLayout()

@@ -1,11 +1,19 @@
-"""A read-only table model over a plain list of records: the part every table shares."""
+"""Read-only tables over plain lists of records: the model and view set-up they share."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from kodaira_desktop.policy import PostingPolicy
 
@@ -59,3 +67,23 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def cell_data(self, record: R, column: int, role: int) -> Any:
         raise NotImplementedError
+
+
+def record_table_view(
+    model: QAbstractItemModel, stretch_column: int, widths: Mapping[int, int]
+) -> QTableView:
+    """A read-only table of records: whole rows selected, compact fixed-height rows, one
+    column stretched to the remaining width."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    for column, width in widths.items():
+        view.setColumnWidth(column, width)
+    return view

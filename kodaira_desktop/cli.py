@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create or upgrade the database, create the chief")
     init.add_argument("--chief", required=True, metavar="NAME")
     init.add_argument("--display-name", metavar="NAME")
+    init.add_argument(
+        "--repin",
+        action="store_true",
+        help="administrator only: replace this PC's pinned root of trust with a new key for NAME",
+    )
+    init.add_argument("--yes", action="store_true", help="confirm --repin without a prompt")
 
     users = commands.add_parser("users", help="staff and chiefs").add_subparsers(
         dest="users_command", required=True, metavar="ACTION"
@@ -80,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     designate.add_argument("name")
     designate.add_argument("--channels", required=True, metavar="KEY,KEY")
     users.add_parser("passwd", help="change the acting chief's password")
+    users.add_parser(
+        "deactivate", help="a chief's action: the user can no longer act; a chief's key is revoked"
+    ).add_argument("name")
+
+    policy = commands.add_parser("policy", help="the posting policy in force").add_subparsers(
+        dest="policy_command", required=True, metavar="ACTION"
+    )
+    policy.add_parser("show", help="print the policy in force (TOML)")
+    policy.add_parser("set", help="a chief's action: put FILE in force").add_argument("file")
 
     creds = commands.add_parser("credentials", help="service credentials in the OS keyring")
     creds_actions = creds.add_subparsers(

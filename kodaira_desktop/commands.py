@@ -100,21 +100,53 @@ def _new_password(args: argparse.Namespace, who: str, line: int = 0) -> str:
 
 
 def cmd_init(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import accounts, policy_admin
+
+    policy_text = policy_admin.local_policy_text(ctx)
+    display = args.display_name or args.chief
+    if args.repin:
+        _confirm_repin(ctx, args)
+        print(
+            accounts.repin(
+                ctx, args.chief, _new_password(args, args.chief), display, policy_text=policy_text
+            )
+        )
+        return EXIT_OK
+    password: str | None = None
+    if accounts.trust_root_path(ctx) is None and not ctx.store.list_users(role="chief"):
+        password = _new_password(args, args.chief)
+    print(accounts.initialize(ctx, args.chief, password, display, policy_text=policy_text))
+    return EXIT_OK
+
+
+def _confirm_repin(ctx: AppContext, args: argparse.Namespace) -> None:
+    """Replacing the root of trust is the administrator's deliberate step: say what changes and
+    have it confirmed (typed on a terminal, or --yes in a script)."""
     from kodaira_desktop.services import accounts
 
-    store = ctx.store
-    existing = store.get_user_by_login(args.chief)
-    password = None
-    if existing is None or existing.public_key is None:
-        password = _new_password(args, args.chief)
-    print(accounts.initialize(ctx, args.chief, password, args.display_name or args.chief))
-    return EXIT_OK
+    old = accounts.read_root(ctx)
+    where = accounts.trust_root_path(ctx)
+    print(
+        f"信頼の起点を置き換えます / replacing the root of trust in {where}: "
+        f"{old.fingerprint + ' (' + old.chief_login + ')' if old else 'none pinned'} -> "
+        f"a new key for {args.chief}. Every other chief must be added again by {args.chief}, "
+        "and every other PC needs the new trust-root.toml.",
+        file=sys.stderr,
+    )
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise CliError(
+            "init --repin needs confirmation: run it on a terminal, or add --yes", EXIT_INVALID
+        )
+    if input("続けるには REPIN と入力 / type REPIN to continue: ").strip() != "REPIN":
+        raise CliError("init --repin cancelled: nothing changed", EXIT_INVALID)
 
 
 def cmd_users_add(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import accounts
 
-    bootstrap = not accounts.chief_exists(ctx)
+    bootstrap = accounts.may_bootstrap(ctx)
     chief_password = None if bootstrap else _chief_password(args)
     new_password = None
     if args.role == "chief":
@@ -133,11 +165,51 @@ def cmd_users_add(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import chiefs
+
+    trust = chiefs.standing(ctx)
     for user in ctx.store.list_users():
         role = "chief" if user.role == "chief" else "staff"
         channels = ",".join(sorted(user.channels)) or "-"
-        status = "" if user.active else " (inactive)"
-        print(f"{user.login}\t{role}\t{channels}\t{user.display_name}{status}")
+        status = "active" if user.active else "inactive"
+        if user.role == "chief" and user.active and chiefs.why_not_chief(user, trust):
+            status = f"not trusted: {chiefs.why_not_chief(user, trust)}"
+        print(f"{user.login}\t{role}\t{channels}\t{user.display_name}\t{status}")
+    return EXIT_OK
+
+
+def cmd_users_deactivate(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import handover
+
+    user = handover.deactivate_user(ctx, args.name, _chief_password(args))
+    revoked = " and their chief key revoked" if user.public_key is not None else ""
+    print(f"{user.login}: deactivated{revoked}")
+    return EXIT_OK
+
+
+def cmd_policy_show(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import policy_admin
+
+    sys.stdout.write(policy_admin.in_force_body(ctx))
+    record = ctx.store.latest_policy()
+    if record is not None:
+        print(
+            f"policy version {record.version}, set by {record.set_by} at "
+            f"{ctx.policy.localize(record.set_at).isoformat()} (signature verified)",
+            file=sys.stderr,
+        )
+    note = policy_admin.local_preview_note(ctx)
+    if note:
+        print(note, file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_policy_set(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import policy_admin
+
+    text = policy_admin.read_policy_file(args.file)
+    version = policy_admin.set_policy(ctx, text, _chief_password(args))
+    print(f"policy version {version} in force (signed by {ctx.login})")
     return EXIT_OK
 
 
@@ -386,6 +458,9 @@ HANDLERS: dict[str, Handler] = {
     "users list": cmd_users_list,
     "users designate": cmd_users_designate,
     "users passwd": cmd_users_passwd,
+    "users deactivate": cmd_users_deactivate,
+    "policy show": cmd_policy_show,
+    "policy set": cmd_policy_set,
     "queue add": cmd_queue_add,
     "queue list": cmd_queue_list,
     "queue cancel": cmd_queue_cancel,

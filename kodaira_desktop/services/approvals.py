@@ -70,7 +70,7 @@ def approve(
         raise ServiceError(
             "課長のパスワードが必要です (the chief's password is needed)", invalid=True
         )
-    key = accounts.confirm_chief(ctx, approver, password)
+    key = accounts.confirm_chief(ctx, approver, password, action="approvals approve")
     request = pending_for(ctx, item_id)
     item = ctx.store.get_item(item_id)
     assert item is not None
@@ -117,7 +117,7 @@ def reject(
         raise ServiceError(
             "課長のパスワードが必要です (the chief's password is needed)", invalid=True
         )
-    accounts.confirm_chief(ctx, approver, password)
+    accounts.confirm_chief(ctx, approver, password, action="approvals reject")
     request = pending_for(ctx, item_id)
     if not ctx.store.decide_override(
         request.id, "rejected", decided_by=approver, decision_reason=reason

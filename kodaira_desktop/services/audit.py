@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kodaira_desktop.domain.records import AuditFields, AuditRecord, AuditRow
-from kodaira_desktop.security import audit_chain
+from kodaira_desktop.security import audit_anchor, audit_chain
 from kodaira_desktop.security.canonical import canonical_json, to_json_value
 from kodaira_desktop.services.context import AppContext
+
+log = logging.getLogger(__name__)
 
 
 def _hash(record: AuditRecord) -> str:
@@ -26,6 +29,30 @@ def _hash(record: AuditRecord) -> str:
     )
 
 
+def fields(
+    ctx: AppContext,
+    action: str,
+    target: str,
+    details: Mapping[str, Any] | None = None,
+    *,
+    actor: str | None = None,
+) -> AuditFields:
+    """The audit row for an action, for stores that append it in the action's own transaction
+    (then call :func:`anchor`)."""
+    clean = to_json_value(audit_chain.redact(dict(details or {})))
+    return AuditFields(
+        at=ctx.clock.now(),
+        actor=actor or ctx.login,
+        action=action,
+        target=target,
+        details=canonical_json(clean).decode("utf-8"),
+    )
+
+
+#: The hash function the store calls when it appends a row.
+chain_hash = _hash
+
+
 def record(
     ctx: AppContext,
     action: str,
@@ -35,15 +62,22 @@ def record(
     actor: str | None = None,
 ) -> AuditRow:
     """Append one action to the audit trail. Secrets in ``details`` are redacted first."""
-    clean = to_json_value(audit_chain.redact(dict(details or {})))
-    fields = AuditFields(
-        at=ctx.clock.now(),
-        actor=actor or ctx.login,
-        action=action,
-        target=target,
-        details=canonical_json(clean).decode("utf-8"),
-    )
-    return ctx.store.append_audit(fields, _hash)
+    row = ctx.store.append_audit(fields(ctx, action, target, details, actor=actor), _hash)
+    anchor(ctx, row.seq, row.hash)
+    return row
+
+
+def anchor(ctx: AppContext, seq: int | None = None, digest: str | None = None) -> None:
+    """Remember, outside the database, the newest head this PC has seen (the tip when no row
+    is given). A failure to write it never undoes the action; it is logged."""
+    try:
+        if seq is None or digest is None:
+            seq, digest = ctx.store.audit_tip()
+        audit_anchor.advance(
+            ctx.paths.config_dir, ctx.database_url, audit_seq=seq, audit_hash=digest
+        )
+    except OSError:
+        log.warning("could not write the audit anchor in %s", ctx.paths.config_dir, exc_info=True)
 
 
 def _as_chain_record(row: AuditRow) -> audit_chain.AuditRecord:
@@ -60,6 +94,8 @@ def _as_chain_record(row: AuditRow) -> audit_chain.AuditRecord:
 
 
 def verify(ctx: AppContext) -> audit_chain.ChainVerdict:
+    """The chain checked against itself, against the head row, and against the head this PC
+    anchored outside the database (a consistent rewrite or a truncation shows there)."""
     rows = list(ctx.store.iter_audit())
     verdict = audit_chain.verify_chain(_as_chain_record(row) for row in rows)
     if not verdict.ok:
@@ -74,7 +110,39 @@ def verify(ctx: AppContext) -> audit_chain.ChainVerdict:
             f"監査ログの末尾が失われています（記録上の最終番号 {tip_seq}、残っている最終番号 "
             f"{last_seq}）。 / The newest audit rows were deleted.",
         )
+    problem = _anchor_problem(ctx, rows)
+    if problem is not None:
+        return problem
+    anchor(ctx, last_seq, last_hash)
     return verdict
+
+
+def _anchor_problem(ctx: AppContext, rows: list[AuditRow]) -> audit_chain.ChainVerdict | None:
+    seen = audit_anchor.read_anchor(ctx.paths.config_dir, ctx.database_url)
+    if seen.audit_seq == 0 or seen.audit_hash is None:
+        return None
+    where = ctx.paths.config_dir / audit_anchor.ANCHOR_FILE
+    if len(rows) < seen.audit_seq:
+        return audit_chain.ChainVerdict(
+            False,
+            len(rows),
+            len(rows) + 1,
+            f"監査ログが、この PC が確認済みの seq {seen.audit_seq} より短くなっています"
+            "（切り詰め）。"
+            f" / Truncated: this PC anchored seq {seen.audit_seq} ({where}), "
+            f"but the chain ends at seq {len(rows)}.",
+        )
+    row = rows[seen.audit_seq - 1]
+    if row.hash != seen.audit_hash:
+        return audit_chain.ChainVerdict(
+            False,
+            seen.audit_seq - 1,
+            seen.audit_seq,
+            f"監査ログが書き換えられています：seq {seen.audit_seq} がこの PC の記録と一致しません。"
+            f" / Rewritten: seq {seen.audit_seq} differs from the head this PC anchored "
+            f"({where}); the chain was recomputed after the fact.",
+        )
+    return None
 
 
 def export_csv(rows: Iterable[AuditRow]) -> str:

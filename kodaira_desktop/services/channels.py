@@ -8,6 +8,7 @@ from kodaira_desktop.domain.records import Channel, Entry
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services import accounts, audit
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.services.policy_admin import policy_in_force
 
 S = EntryState
 SUSPENDED_NOTE = "チャンネル停止中のため保留"
@@ -29,7 +30,7 @@ def suspend(ctx: AppContext, key: str, reason: str, password: str | None) -> lis
             invalid=True,
         )
     get_channel(ctx, key)
-    accounts.require_chief(ctx, password)
+    accounts.require_chief(ctx, password, "channels suspend")
     ctx.store.set_suspended(key, True, reason=reason, by=ctx.login)
     held = [
         e.id
@@ -46,7 +47,8 @@ def resume(ctx: AppContext, key: str, password: str | None) -> list[int]:
     """Resume a channel and release its held entries, re-checked against the policy: an entry
     whose time has passed moves to the next allowed instant."""
     get_channel(ctx, key)
-    accounts.require_chief(ctx, password)
+    accounts.require_chief(ctx, password, "channels resume")
+    policy = policy_in_force(ctx)
     ctx.store.set_suspended(key, False, by=ctx.login)
     now = ctx.clock.now()
     released = []
@@ -54,8 +56,8 @@ def resume(ctx: AppContext, key: str, password: str | None) -> list[int]:
         if not (entry.last_error or "").startswith(SUSPENDED_NOTE):
             continue
         when = entry.scheduled_at
-        if when < now or not ctx.policy.check(when).allowed:
-            when = ctx.policy.next_allowed(max(when, now))
+        if when < now or not policy.check(when).allowed:
+            when = policy.next_allowed(max(when, now))
         if ctx.store.transition(
             entry.id, S.HELD, entry.version, S.SCHEDULED, scheduled_at=when, last_error=None
         ):
@@ -81,7 +83,7 @@ def set_credentials(
         clean = validate_credentials(channel.platform, {k: str(v) for k, v in fields.items()})
     except CredentialsError as error:
         raise ServiceError(str(error), invalid=True) from error
-    accounts.require_chief(ctx, password)
+    accounts.require_chief(ctx, password, "credentials set")
     ctx.secrets.set_channel_credentials(key, clean)
     names = tuple(sorted(clean))
     audit.record(ctx, "credentials.set", f"channel:{key}", {"fields": list(names)})

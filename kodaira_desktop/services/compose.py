@@ -11,10 +11,11 @@ from kodaira_desktop.domain.media_rules import MediaInfo, check_media
 from kodaira_desktop.domain.records import Channel, Item, MediaRecord, User
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.domain.text_rules import TextCheck, check_text
-from kodaira_desktop.policy import Decision
-from kodaira_desktop.services import audit, media
+from kodaira_desktop.policy import Decision, PostingPolicy
+from kodaira_desktop.services import audit, chiefs, media
 from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.services.policy_admin import policy_in_force
 
 #: How long an approved emergency override stays usable after its requested time.
 OVERRIDE_WINDOW = timedelta(hours=2)
@@ -73,7 +74,7 @@ class Submitted:
 def allowed_channels(ctx: AppContext, user: User) -> list[Channel]:
     """Chiefs may use every channel; staff only those the chief designated them for."""
     channels = ctx.store.list_channels()
-    if user.role == "chief":
+    if user.role == "chief" and chiefs.is_chief(ctx, user):
         return channels
     return [c for c in channels if c.key in user.channels]
 
@@ -88,7 +89,14 @@ def _media_for(platform: str, files: Sequence[MediaInfo]) -> list[MediaInfo]:
     return images or [f for f in files if f.is_video][:1]
 
 
-def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) -> ComposeCheck:
+def check(
+    ctx: AppContext,
+    request: ComposeRequest,
+    user: User | None = None,
+    policy: PostingPolicy | None = None,
+) -> ComposeCheck:
+    """Check a request; ``policy`` None previews with the local policy (the window's greying),
+    acceptance passes the signed policy in force."""
     user = user or acting_user(ctx)
     channels = {c.key: c for c in ctx.store.list_channels()}
     usable = {c.key for c in allowed_channels(ctx, user)}
@@ -132,7 +140,7 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
             notes.append(
                 "LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。"
             )
-    scheduled_at, decision = _schedule(ctx, request, problems)
+    scheduled_at, decision = _schedule(ctx, request, problems, policy or ctx.policy)
     return ComposeCheck(
         texts=texts,
         channel_problems={k: tuple(v) for k, v in per_channel.items() if v},
@@ -145,10 +153,9 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
 
 
 def _schedule(
-    ctx: AppContext, request: ComposeRequest, problems: list[str]
+    ctx: AppContext, request: ComposeRequest, problems: list[str], policy: PostingPolicy
 ) -> tuple[datetime | None, Decision | None]:
     now = ctx.clock.now().replace(microsecond=0)
-    policy = ctx.policy
     if request.at is None:
         when = now if request.emergency_reason else policy.next_allowed(now)
     else:
@@ -174,21 +181,23 @@ def _schedule(
 
 
 def policy_refusal(ctx: AppContext, when: datetime) -> str | None:
-    """A one-sentence English+Japanese refusal for a forbidden time, else None."""
-    decision = ctx.policy.check(when)
+    """A one-sentence English+Japanese refusal for a forbidden time (under the signed policy
+    in force), else None."""
+    policy = policy_in_force(ctx)
+    decision = policy.check(when)
     if decision.allowed:
         return None
-    nxt = ctx.policy.next_allowed(when)
-    why = ctx.policy.describe(decision.reasons, decision.holiday_name)
+    nxt = policy.next_allowed(when)
+    why = policy.describe(decision.reasons, decision.holiday_name)
     return (
-        f"{ctx.policy.localize(when).isoformat()} is outside the posting window "
+        f"{policy.localize(when).isoformat()} is outside the posting window "
         f"({', '.join(decision.reasons)}: {why}); the next allowed time is {nxt.isoformat()}"
     )
 
 
 def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
     user = acting_user(ctx)
-    result = check(ctx, request, user)
+    result = check(ctx, request, user, policy_in_force(ctx))
     if not result.ok or result.scheduled_at is None:
         if request.at is not None and request.emergency_reason is None:
             refusal = policy_refusal(ctx, max(request.at, ctx.clock.now()))
@@ -264,7 +273,7 @@ def get_item(ctx: AppContext, item_id: int) -> Item:
 
 def _require_may_edit(ctx: AppContext, item: Item) -> None:
     user = acting_user(ctx)
-    if user.role != "chief":
+    if not chiefs.is_chief(ctx, user):
         foreign = [e.channel_key for e in item.entries if e.channel_key not in user.channels]
         if foreign:
             raise ServiceError(
@@ -296,7 +305,7 @@ def update_item(
             invalid=True,
         )
     stored = tuple(media.stored_path(ctx, m.media) for m in item.media)
-    result = check(ctx, replace(request, media=stored))
+    result = check(ctx, replace(request, media=stored), policy=policy_in_force(ctx))
     if not result.ok or result.scheduled_at is None:
         raise ServiceError(result.summary(), invalid=True)
     channels = {c.key: c for c in ctx.store.list_channels()}

@@ -41,6 +41,9 @@ class AppContext:
     login: str
     clock: Clock = field(default_factory=SystemClock)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    #: The local --policy/KODAIRA_POLICY file behind ``policy``: a preview only. Acceptance
+    #: and publishing use the signed policy in the database (services.policy_admin).
+    policy_file: str | None = None
 
     @classmethod
     def create(
@@ -62,6 +65,7 @@ class AppContext:
             login=login,
             clock=clock or clock_from_env(env),
             environ=env,
+            policy_file=policy_file or None,
         )
 
     @property

@@ -30,9 +30,12 @@ from kodaira_desktop.platforms.base import (
     PublishRequest,
     PublishResult,
 )
+from kodaira_desktop.policy import PostingPolicy
 from kodaira_desktop.services import approvals, audit
-from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.services.media import stored_path
+from kodaira_desktop.services.policy_admin import policy_in_force
+from kodaira_desktop.services.training import fake_clock_refusal
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +93,18 @@ class Dispatcher:
         self._publishers: dict[str, Publisher] = {}
         #: The version of each entry being sent, as progress (resume state) bumps it.
         self._versions: dict[int, int] = {}
+        #: The signed policy in force, read again at each pass (never the local file).
+        self.policy: PostingPolicy | None = None
 
     # -- the loop ----------------------------------------------------------------------------
 
     def run_once(self) -> DispatchReport:
-        """Publish everything due now, then return."""
+        """Publish everything due now, then return. Refuses (ServiceError) on a training clock
+        aimed at real services, or when no signed policy is in force."""
+        refusal = fake_clock_refusal(self.ctx)
+        if refusal is not None:
+            raise refusal
+        self.policy = policy_in_force(self.ctx)
         report = DispatchReport()
         now = self.ctx.clock.now()
         self.heartbeat()
@@ -115,7 +125,12 @@ class Dispatcher:
         jumps = JumpDetector(clock.now(), clock.monotonic())
         try:
             while not stop.is_set():
-                report = self.run_once()
+                try:
+                    report = self.run_once()
+                except ServiceError as refusal:  # no valid policy yet: say so, try again
+                    log.error("dispatch refused: %s", refusal)
+                    stop.wait(HEARTBEAT_SECONDS)
+                    continue
                 if report.handled:
                     log.info("dispatch: %s", report.summary())
                 now = clock.now()
@@ -175,8 +190,13 @@ class Dispatcher:
                 resume_state=None,
             )
 
+    def _in_force(self) -> PostingPolicy:
+        if self.policy is None:
+            self.policy = policy_in_force(self.ctx)
+        return self.policy
+
     def _send_time_refusal(self, item: Item, now: datetime) -> str | None:
-        decision = self.ctx.policy.check(now)
+        decision = self._in_force().check(now)
         if decision.allowed:
             return None
         verdict = approvals.verify_for_dispatch(self.ctx, item, now)
@@ -190,8 +210,8 @@ class Dispatcher:
                 {"request": verdict.request_id, "why": verdict.reason},
                 actor=f"dispatcher@{self.host}",
             )
-        reasons = self.ctx.policy.describe(decision.reasons, decision.holiday_name)
-        nxt = self.ctx.policy.next_allowed(now)
+        reasons = self._in_force().describe(decision.reasons, decision.holiday_name)
+        nxt = self._in_force().next_allowed(now)
         return (
             f"投稿時間外のため保留しました（{reasons}。{verdict.reason}）。"
             f"次に投稿できるのは {nxt:%Y-%m-%d %H:%M} です。"
@@ -266,8 +286,8 @@ class Dispatcher:
         else:
             now = self.ctx.clock.now()
             when = self.retry.next_attempt(now, attempts, error.retry_after, self.rand)
-            if not self.ctx.policy.check(when).allowed and self._send_time_refusal_at(entry, when):
-                when = self.ctx.policy.next_allowed(when)
+            if not self._in_force().check(when).allowed and self._send_time_refusal_at(entry, when):
+                when = self._in_force().next_allowed(when)
             self._finish(
                 entry,
                 S.RETRY_WAIT,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.domain.states import EntryState
-from kodaira_desktop.services import audit
+from kodaira_desktop.services import audit, chiefs
 from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
 
@@ -20,7 +20,7 @@ def resolve_unknown(
             f"予約 {entry_id} はありません (there is no entry {entry_id})", invalid=True
         )
     user = acting_user(ctx)
-    if user.role != "chief" and entry.channel_key not in user.channels:
+    if entry.channel_key not in user.channels and not chiefs.is_chief(ctx, user):
         raise ServiceError(
             f"{entry.channel_key} の担当者に指定されていません (you are not designated for it)",
             invalid=True,

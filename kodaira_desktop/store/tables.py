@@ -200,3 +200,30 @@ class HeartbeatRow(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     app_version: Mapped[str] = mapped_column(String(64))
+
+
+class KeyRevocationRow(Base):
+    """A chief's key revoked by another chief (signed; checked against the pinned root)."""
+
+    __tablename__ = "key_revocations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    #: JSON list of the fingerprints this key endorsed that stay trusted.
+    keeps: Mapped[str] = mapped_column(Text)
+    revoked_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PolicyRow(Base):
+    """The posting policy in force: the newest version, signed by a chief."""
+
+    __tablename__ = "policies"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

@@ -111,7 +111,7 @@ def test_an_edit_after_approval_voids_it(cli: Cli, services: FakeServices) -> No
 def test_staff_cannot_approve(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
     item = cli.request_emergency()
-    refused = cli.run("approvals", "approve", str(item), user=STAFF, password="anything", expect=1)
+    refused = cli.run("approvals", "approve", str(item), user=STAFF, password="anything", expect=2)
     assert "not a chief" in refused.stderr
     assert cli.entries()[0]["state"] == "awaiting_approval"
 

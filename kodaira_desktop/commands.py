@@ -424,6 +424,11 @@ def cmd_audit_verify(ctx: AppContext, args: argparse.Namespace) -> int:
     print(verdict.message)
     if not verdict.ok:
         print(f"first broken link: seq {verdict.first_broken_seq}", file=sys.stderr)
+    verified, unverified = audit.verify_approvals(ctx)
+    print(f"承認の署名 / approvals: {len(verified)} approval(s) verified")
+    if unverified:
+        ids = ", ".join(map(str, unverified))
+        print(f"approvals not verified (forged, or edited after approval): items {ids}")
     return EXIT_OK if verdict.ok else EXIT_FAILURE
 
 

@@ -145,6 +145,42 @@ def _anchor_problem(ctx: AppContext, rows: list[AuditRow]) -> audit_chain.ChainV
     return None
 
 
+def verify_approvals(ctx: AppContext) -> tuple[list[int], list[int]]:
+    """Item ids of approvals whose signature verifies with the approving chief's key as it
+    chained to the root (revocations ignored: what a chief signed before leaving stays
+    verifiable) and that the audit chain records; and of those that do not."""
+    from kodaira_desktop.security.chief_keys import verify_signature
+    from kodaira_desktop.services import approvals, chiefs
+
+    chained = chiefs.standing(ctx).chained
+    recorded = {
+        (row.target, row.actor)
+        for row in ctx.store.iter_audit()
+        if row.action == "override.approved"
+    }
+    verified: list[int] = []
+    unverified: list[int] = []
+    for request in ctx.store.list_overrides(status="approved"):
+        item = ctx.store.get_item(request.item_id)
+        key = chained.get(request.decided_by or "")
+        ok = (
+            item is not None
+            and key is not None
+            and request.signature is not None
+            and request.decided_at is not None
+            and (f"item:{request.item_id}", request.decided_by) in recorded
+            and verify_signature(
+                key,
+                approvals.signed_payload(
+                    item, request, request.decided_by or "", request.decided_at
+                ),
+                request.signature,
+            )
+        )
+        (verified if ok else unverified).append(request.item_id)
+    return verified, unverified
+
+
 def export_csv(rows: Iterable[AuditRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)

@@ -54,6 +54,7 @@ def run_checks(ctx: AppContext) -> Iterator[Check]:
         )
     except Exception as error:
         yield Check("root of trust", False, str(error), "replace the malformed trust-root.toml")
+    yield from _policy_checks(ctx)
     from kodaira_desktop.platforms.registry import REQUIRED_FIELDS
 
     for channel in channels:
@@ -83,3 +84,25 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _policy_checks(ctx: AppContext) -> Iterator[Check]:
+    """The signed policy in force, and a local --policy that only previews."""
+    from kodaira_desktop.services import policy_admin
+    from kodaira_desktop.services.context import ServiceError
+
+    try:
+        policy = policy_admin.policy_in_force(ctx)
+        config = policy.config
+        yield Check(
+            "policy in force",
+            True,
+            f"signed, {config.timezone}, {config.start:%H:%M}-{config.end:%H:%M}",
+        )
+    except ServiceError as error:
+        yield Check("policy in force", False, str(error), "a chief runs 'policy set FILE'")
+    note = policy_admin.local_preview_note(ctx)
+    if note:
+        yield Check(
+            "local policy", False, note, "unset KODAIRA_POLICY / --policy to avoid confusion"
+        )

@@ -56,14 +56,18 @@ def test_approvals_on_a_pc_without_the_pinned_root_are_not_trusted(
     item = str(cli.request_emergency())
     cli.run("approvals", "approve", item, user=CHIEF, password=CHIEF_PASSWORD)
     other_pc = cli.home / "other-pc-site-config"
-    cli.run(
+    # Without the root this PC cannot verify the signed policy either: it refuses to dispatch
+    # at all (exit 2, saying why) and leaves the entry as it was.
+    refused = cli.run(
         "dispatch",
         "--once",
+        expect=2,
         KODAIRA_FAKE_NOW=EVENING,
         KODAIRA_SITE_CONFIG_DIR=str(other_pc),
         KODAIRA_CONFIG_DIR=str(other_pc),
     )
-    assert cli.entries()[0]["state"] == "held"
+    assert "no valid posting policy" in refused.stderr
+    assert cli.entries()[0]["state"] == "scheduled"
     assert services.line.broadcasts == []
     doctor = cli.run(
         "doctor", expect=1, KODAIRA_SITE_CONFIG_DIR=str(other_pc), KODAIRA_CONFIG_DIR=str(other_pc)

@@ -25,7 +25,8 @@ def acting_user(ctx: AppContext) -> User:
             f"{ctx.login} さんは登録されていません。課長に登録を依頼してください "
             f"('{ctx.login}' is not a registered user: "
             "ask the chief to add you "
-            f"(kodaira-desktop users add {ctx.login} --role staff --channels ...)"
+            f"(kodaira-desktop users add {ctx.login} --role staff --channels ...)",
+            invalid=True,
         )
     return user
 

@@ -104,6 +104,19 @@ def chiefs(ctx: AppContext) -> list[User]:
     return ctx.store.list_users(role="chief", active_only=True)
 
 
+def users(ctx: AppContext) -> list[User]:
+    """Every registered user, active or not (the chief's 職員 tab)."""
+    return ctx.store.list_users()
+
+
+def chiefs_in_force(ctx: AppContext) -> list[User]:
+    """The chiefs under the one rule (key chains to this PC's root, not revoked, active)."""
+    from kodaira_desktop.services.chiefs import acting_chief_keys
+
+    acting = acting_chief_keys(ctx)
+    return [u for u in ctx.store.list_users(role="chief", active_only=True) if u.login in acting]
+
+
 def display_names(ctx: AppContext) -> dict[str, str]:
     """login -> display name of every user (to show who asked and who decided)."""
     return {user.login: user.display_name for user in ctx.store.list_users()}

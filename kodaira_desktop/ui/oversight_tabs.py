@@ -14,6 +14,8 @@ from kodaira_desktop.ui.approvals_inbox import TAB_TITLE, ApprovalsInbox
 from kodaira_desktop.ui.audit_view import AuditView
 from kodaira_desktop.ui.channels_view import ChannelsView
 from kodaira_desktop.ui.notifier import DesktopNotifier
+from kodaira_desktop.ui.people_view import TAB_TITLE as PEOPLE_TAB
+from kodaira_desktop.ui.people_view import PeopleView
 from kodaira_desktop.ui.unknown_dialog import UnknownOutcomeDialog
 from kodaira_desktop.ui.workers import TaskRunner
 
@@ -27,6 +29,7 @@ class OversightTabs:
     channels: ChannelsView | None
     audit: AuditView
     unknown_dialog: UnknownOutcomeDialog | None = None
+    people: PeopleView | None = None
 
     def refresh(self) -> None:
         if self.inbox is not None:
@@ -45,6 +48,8 @@ class OversightTabs:
             self.audit.reload()
         elif widget is self.channels and self.channels is not None:
             self.channels.reload()
+        elif widget is self.people and self.people is not None:
+            self.people.reload()
 
     def _show_count(self, count: int) -> None:
         if self.inbox is not None:
@@ -71,6 +76,7 @@ def install_oversight(
 ) -> OversightTabs:
     """Add the tabs the user may see; ``on_change`` runs after a decision changed the queue."""
     inbox = channels = None
+    people: PeopleView | None = None
     if user is not None:
         inbox = ApprovalsInbox(ctx, user, runner, DesktopNotifier(status))
         inbox.decided.connect(lambda _decided: on_change())
@@ -79,9 +85,12 @@ def install_oversight(
         channels = ChannelsView(ctx, runner)
         channels.changed.connect(lambda _key: on_change())
         tabs.addTab(channels, "チャンネル")
+        people = PeopleView(ctx, runner)
+        people.changed.connect(lambda _login: on_change())
+        tabs.addTab(people, PEOPLE_TAB)
     audit = AuditView(ctx, runner)
     tabs.addTab(audit, "監査ログ")
-    installed = OversightTabs(ctx, runner, tabs, inbox, channels, audit)
+    installed = OversightTabs(ctx, runner, tabs, inbox, channels, audit, people=people)
     tabs.currentChanged.connect(installed._on_tab)
     if inbox is not None:
         inbox.pendingCount.connect(installed._show_count)

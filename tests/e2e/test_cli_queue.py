@@ -143,7 +143,7 @@ def test_users_add_needs_the_chiefs_password(cli: Cli) -> None:
     )
     assert "wrong password" in wrong.stderr
     by_staff = cli.run(
-        "users", "add", "suzuki", "--role", "staff", user=STAFF, password="x", expect=1
+        "users", "add", "suzuki", "--role", "staff", user=STAFF, password="x", expect=2
     )
     assert "not a chief" in by_staff.stderr
     assert "suzuki" not in cli.run("users", "list").stdout

@@ -82,6 +82,10 @@ def clock() -> FakeClock:
 def database_file(template_database: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "queue.sqlite3"
     shutil.copyfile(template_database, copy)
+    # This PC trusts the template's chief: its root of trust is pinned here too.
+    site = Path(os.environ["KODAIRA_SITE_CONFIG_DIR"])
+    site.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template_database.parent / "site" / "trust-root.toml", site / "trust-root.toml")
     return copy
 
 

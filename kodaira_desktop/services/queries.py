@@ -104,6 +104,16 @@ def chiefs(ctx: AppContext) -> list[User]:
     return ctx.store.list_users(role="chief", active_only=True)
 
 
+def policy_preview_note(ctx: AppContext) -> str | None:
+    """Why the local policy file is only a preview (it differs from the signed one)."""
+    from kodaira_desktop.services.policy_admin import local_preview_note
+
+    try:
+        return local_preview_note(ctx)
+    except Exception:  # an unreadable local file: shown as a preview too
+        return f"ローカルのポリシー {ctx.policy_file} はプレビューのみです"
+
+
 def users(ctx: AppContext) -> list[User]:
     """Every registered user, active or not (the chief's 職員 tab)."""
     return ctx.store.list_users()

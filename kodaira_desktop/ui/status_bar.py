@@ -24,6 +24,8 @@ class QueueHealth:
     overdue_count: int
     overdue_sample: list[Entry]
     trust_root_missing: bool = False
+    #: Set when a local --policy/KODAIRA_POLICY differs from the signed policy in force.
+    policy_note: str | None = None
 
 
 class QueueStatusBar(QStatusBar):
@@ -71,6 +73,10 @@ class QueueStatusBar(QStatusBar):
         )
         self.trust_label.hide()
         self.addPermanentWidget(self.trust_label)
+        self.policy_label = QLabel("ローカルのポリシー：プレビューのみ")
+        self.policy_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.policy_label.hide()
+        self.addPermanentWidget(self.policy_label)
         self.addPermanentWidget(self.upload_bar)
 
     def refresh(self) -> None:
@@ -80,7 +86,8 @@ class QueueStatusBar(QStatusBar):
         def ask() -> QueueHealth:
             count, first = queries.overdue_alarm(ctx)
             missing = queries.trust_root_missing(ctx)
-            return QueueHealth(queries.live_dispatchers(ctx), count, first, missing)
+            note = queries.policy_preview_note(ctx)
+            return QueueHealth(queries.live_dispatchers(ctx), count, first, missing, note)
 
         self._runner.start(ask, self._show, self._show_failure)
 
@@ -114,6 +121,8 @@ class QueueStatusBar(QStatusBar):
             )
         self.alarm_label.setVisible(bool(health.overdue_count))
         self.trust_label.setVisible(health.trust_root_missing)
+        self.policy_label.setToolTip(health.policy_note or "")
+        self.policy_label.setVisible(health.policy_note is not None)
         self.refreshed.emit()
 
     # -- the GUI's dispatcher --------------------------------------------------------------

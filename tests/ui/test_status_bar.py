@@ -82,3 +82,25 @@ def test_an_unregistered_login_sees_why_it_cannot_compose(
     finally:
         main.runner.wait()
         ctx.close()
+
+
+def test_a_local_policy_that_differs_is_shown_as_a_preview(
+    qtbot: QtBot, database_file: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    from kodaira_desktop.services.context import AppContext as Context
+
+    wide = tmp_path / "wide.toml"
+    wide.write_text('[policy]\nstart = "00:00"\nend = "23:59"\n', encoding="utf-8")
+    ctx = Context.create(
+        database=f"sqlite:///{database_file}", login="tanaka", clock=clock, policy_file=str(wide)
+    )
+    try:
+        status = QueueStatusBar(ctx, ctx.store.get_user_by_login("tanaka"), TaskRunner())
+        qtbot.addWidget(status)
+        with qtbot.waitSignal(status.refreshed, timeout=10_000):
+            status.refresh()
+        assert not status.policy_label.isHidden()
+        assert "preview only" in status.policy_label.toolTip()
+        assert "differs" in status.policy_label.toolTip()
+    finally:
+        ctx.close()

@@ -19,6 +19,7 @@ def refresh(qtbot: QtBot, window: MainWindow) -> None:
 def test_a_missing_root_of_trust_is_shown_in_red(
     qtbot: QtBot, window: MainWindow, ctx: AppContext
 ) -> None:
+    ctx.paths.trust_root_candidates[0].unlink()  # this PC was never given the root
     refresh(qtbot, window)
     label = window.status.trust_label
     assert not label.isHidden()

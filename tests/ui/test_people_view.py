@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kodaira_desktop.dispatch.clock import FakeClock
 from kodaira_desktop.services import compose
 from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext, ServiceError
@@ -25,7 +28,11 @@ def open_view(qtbot: QtBot, chief_ctx: AppContext, runner: TaskRunner) -> People
 
 
 def test_the_chief_deactivates_a_staff_member(
-    qtbot: QtBot, chief_ctx: AppContext, runner: TaskRunner, database_file, clock
+    qtbot: QtBot,
+    chief_ctx: AppContext,
+    runner: TaskRunner,
+    database_file: Path,
+    clock: FakeClock,
 ) -> None:
     view = open_view(qtbot, chief_ctx, runner)
     assert view.status_of("sato") == "有効"

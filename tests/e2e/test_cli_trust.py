@@ -319,7 +319,7 @@ def test_policy_show_and_set_keep_the_signed_policy_in_the_database(cli: Cli) ->
     assert "policy.set" in audit_csv(cli)
 
 
-def test_a_forged_or_rolled_back_policy_row_stops_publishing(
+def test_a_forged_policy_row_stops_publishing(
     cli: Cli, services: FakeServices
 ) -> None:
     configure(cli, services)

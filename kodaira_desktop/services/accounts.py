@@ -174,6 +174,11 @@ def initialize(
     existing = store.get_user_by_login(chief_login)
     if trust_root_path(ctx) is not None:
         if existing is not None and chiefs.is_chief(ctx, existing):
+            if store.latest_policy() is None:  # a database from before policies were signed
+                return (
+                    f"database up to date; chief {chief_login} exists; no signed posting "
+                    "policy yet: a chief runs 'policy set FILE' before anything is published"
+                )
             return f"database up to date; chief {chief_login} exists"
         raise _refuse_pinned(ctx)
     if store.list_users(role="chief"):

@@ -319,9 +319,7 @@ def test_policy_show_and_set_keep_the_signed_policy_in_the_database(cli: Cli) ->
     assert "policy.set" in audit_csv(cli)
 
 
-def test_a_forged_policy_row_stops_publishing(
-    cli: Cli, services: FakeServices
-) -> None:
+def test_a_forged_policy_row_stops_publishing(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
     cli.run("queue", "add", "--channel", "line", "--text", "x", "--at", MORNING)
     sql(cli, "UPDATE policies SET body = :body", body=wide_policy(cli).read_text("utf-8"))

@@ -69,15 +69,35 @@ def record(
 
 def anchor(ctx: AppContext, seq: int | None = None, digest: str | None = None) -> None:
     """Remember, outside the database, the newest head this PC has seen (the tip when no row
-    is given). A failure to write it never undoes the action; it is logged."""
+    is given). The anchor moves forward only along the chain it already anchored: if the rows
+    after it no longer link back to it (the chain was rewritten or cut), it stays where it is
+    for ``audit verify`` to report. A failure to write it never undoes the action; it is
+    logged."""
     try:
         if seq is None or digest is None:
             seq, digest = ctx.store.audit_tip()
-        audit_anchor.advance(
-            ctx.paths.config_dir, ctx.database_url, audit_seq=seq, audit_hash=digest
-        )
+        folder = ctx.paths.config_dir
+        seen = audit_anchor.read_anchor(folder, ctx.database_url)
+        if seq <= seen.audit_seq:
+            return
+        if seen.audit_hash is not None and not _continues(ctx, seen, seq):
+            log.warning("the audit chain no longer continues from seq %s", seen.audit_seq)
+            return
+        audit_anchor.advance(folder, ctx.database_url, audit_seq=seq, audit_hash=digest)
     except OSError:
         log.warning("could not write the audit anchor in %s", ctx.paths.config_dir, exc_info=True)
+
+
+def _continues(ctx: AppContext, seen: audit_anchor.Anchor, up_to: int) -> bool:
+    """Do the rows after the anchored one link back to it, up to seq ``up_to``?"""
+    previous = seen.audit_hash
+    for row in ctx.store.iter_audit(after_seq=seen.audit_seq):
+        if row.prev_hash != previous:
+            return False
+        previous = row.hash
+        if row.seq >= up_to:
+            return True
+    return False
 
 
 def _as_chain_record(row: AuditRow) -> audit_chain.AuditRecord:

@@ -19,9 +19,13 @@ from kodaira_desktop.services.context import AppContext, ServiceError
 
 def standing(ctx: AppContext) -> revocation.ChiefTrust:
     """The chain of trust as this PC sees it now."""
+    from kodaira_desktop.security.trust_root import TrustRootError
     from kodaira_desktop.services.accounts import read_root
 
-    root = read_root(ctx)
+    try:
+        root = read_root(ctx)
+    except TrustRootError as error:
+        raise ServiceError(str(error)) from error
     records = [
         ChiefRecord(u.login, u.public_key, u.endorsed_by, u.endorsement)
         for u in ctx.store.list_users()

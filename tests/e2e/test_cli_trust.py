@@ -383,6 +383,8 @@ def test_a_consistently_rewritten_audit_chain_is_detected(cli: Cli, services: Fa
     cli.request_emergency()
     assert cli.run("audit", "verify").returncode == 0
     rewrite_chain(cli, {2: "someone-else"})
+    # The app goes on appending on top of the rewritten chain: the anchor does not follow it.
+    cli.run("queue", "add", "--channel", "line", "--text", "お知らせ", "--at", MORNING)
     broken = cli.run("audit", "verify", expect=1)
     assert "Rewritten" in broken.stdout
 

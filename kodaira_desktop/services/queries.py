@@ -100,8 +100,12 @@ def trust_root_missing(ctx: AppContext) -> bool:
 
 
 def chiefs(ctx: AppContext) -> list[User]:
-    """The active chiefs (秘書広報課長), for the on-the-spot confirmation's name list."""
-    return ctx.store.list_users(role="chief", active_only=True)
+    """The chiefs (秘書広報課長) under the one rule — key chaining to this PC's root, not
+    revoked, active — for the on-the-spot confirmation's name list."""
+    from kodaira_desktop.services.chiefs import acting_chief_keys
+
+    acting = acting_chief_keys(ctx)
+    return [u for u in ctx.store.list_users(role="chief", active_only=True) if u.login in acting]
 
 
 def policy_preview_note(ctx: AppContext) -> str | None:
@@ -117,14 +121,6 @@ def policy_preview_note(ctx: AppContext) -> str | None:
 def users(ctx: AppContext) -> list[User]:
     """Every registered user, active or not (the chief's 職員 tab)."""
     return ctx.store.list_users()
-
-
-def chiefs_in_force(ctx: AppContext) -> list[User]:
-    """The chiefs under the one rule (key chains to this PC's root, not revoked, active)."""
-    from kodaira_desktop.services.chiefs import acting_chief_keys
-
-    acting = acting_chief_keys(ctx)
-    return [u for u in ctx.store.list_users(role="chief", active_only=True) if u.login in acting]
 
 
 def display_names(ctx: AppContext) -> dict[str, str]:

@@ -69,6 +69,8 @@ def advance(
     policy_version: int | None = None,
 ) -> Anchor:
     """Move the anchor forward (never back) and write it atomically. Returns the new anchor."""
+    if audit_seq is not None and audit_seq < read_anchor(folder, url).audit_seq:
+        audit_seq = audit_hash = None
     path = folder / ANCHOR_FILE
     databases = _load(path)
     key = database_key(url)
@@ -80,9 +82,36 @@ def advance(
     updated = Anchor(seq, digest, version)
     if updated == current and key in databases:
         return current
-    databases[key] = {"audit_seq": seq, "audit_hash": digest, "policy_version": version}
+    entry = databases.get(key)
+    entry = dict(entry) if isinstance(entry, dict) else {}
+    entry.update(audit_seq=seq, audit_hash=digest, policy_version=version)
+    databases[key] = entry
     _write(path, {"version": _FORMAT, "databases": databases})
     return updated
+
+
+def read_revocations(folder: Path, url: str) -> list[dict[str, Any]]:
+    """The chief-key revocations this PC has seen verified (to be verified again on use)."""
+    entry = _load(folder / ANCHOR_FILE).get(database_key(url), {})
+    found = entry.get("revocations") if isinstance(entry, dict) else None
+    return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+
+def remember_revocations(folder: Path, url: str, revocations: list[dict[str, Any]]) -> None:
+    """Add revocations to those this PC keeps, so deleting their rows from the database does
+    not give the keys back their standing here."""
+    path = folder / ANCHOR_FILE
+    databases = _load(path)
+    key = database_key(url)
+    entry = databases.get(key)
+    entry = dict(entry) if isinstance(entry, dict) else {}
+    known = [r for r in entry.get("revocations", []) if isinstance(r, dict)]
+    added = [r for r in revocations if r not in known]
+    if not added:
+        return
+    entry["revocations"] = known + added
+    databases[key] = entry
+    _write(path, {"version": _FORMAT, "databases": databases})
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ Pure functions over plain records: no database, no clock.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,6 +65,37 @@ def sign_revocation(
     key_fp = fingerprint(public_key)
     payload = revocation_payload(login, key_fp, kept, signer_login, at)
     return Revocation(login, key_fp, kept, signer_login, at, signer.sign(payload))
+
+
+def to_plain(revocation: Revocation) -> dict[str, object]:
+    """A JSON form (kept on each PC, see ``audit_anchor``)."""
+    return {
+        "login": revocation.login,
+        "fingerprint": revocation.fingerprint,
+        "keeps": list(revocation.keeps),
+        "revoked_by": revocation.revoked_by,
+        "revoked_at": iso_utc(revocation.revoked_at),
+        "signature": base64.b64encode(revocation.signature).decode("ascii"),
+    }
+
+
+def from_plain(data: Mapping[str, object]) -> Revocation | None:
+    """The revocation in ``data``, or None when it is malformed (it is verified on use)."""
+    try:
+        keeps = data["keeps"]
+        at = datetime.fromisoformat(str(data["revoked_at"]).replace("Z", "+00:00"))
+        if not isinstance(keeps, list) or at.tzinfo is None:
+            return None
+        return Revocation(
+            str(data["login"]),
+            str(data["fingerprint"]),
+            tuple(str(k) for k in keeps),
+            str(data["revoked_by"]),
+            at,
+            base64.b64decode(str(data["signature"]), validate=True),
+        )
+    except (KeyError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)

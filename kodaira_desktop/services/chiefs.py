@@ -10,8 +10,10 @@ database can write that.
 
 from __future__ import annotations
 
+import contextlib
+
 from kodaira_desktop.domain.records import User
-from kodaira_desktop.security import revocation
+from kodaira_desktop.security import audit_anchor, revocation
 from kodaira_desktop.security.chief_keys import ChiefRecord
 from kodaira_desktop.services import audit
 from kodaira_desktop.services.context import AppContext, ServiceError
@@ -37,9 +39,20 @@ def standing(ctx: AppContext) -> revocation.ChiefTrust:
         )
         for r in ctx.store.list_revocations()
     ]
-    return revocation.evaluate(
-        root.fingerprint if root else None, root.chief_login if root else None, records, revocations
+    # Revocations this PC has seen before count even if their rows were deleted since.
+    seen = audit_anchor.read_revocations(ctx.paths.config_dir, ctx.database_url)
+    local = [r for r in map(revocation.from_plain, seen) if r is not None]
+    trust = revocation.evaluate(
+        root.fingerprint if root else None,
+        root.chief_login if root else None,
+        records,
+        [*revocations, *(r for r in local if r not in revocations)],
     )
+    verified = [revocation.to_plain(r) for r in trust.revoked.values()]
+    if any(r not in seen for r in verified):
+        with contextlib.suppress(OSError):  # the database rows still hold it
+            audit_anchor.remember_revocations(ctx.paths.config_dir, ctx.database_url, verified)
+    return trust
 
 
 def acting_chief_keys(ctx: AppContext) -> dict[str, bytes]:

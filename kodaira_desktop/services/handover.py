@@ -73,6 +73,7 @@ def deactivate_user(ctx: AppContext, login: str, password: str | None) -> User:
         audit.chain_hash,
     )
     audit.anchor(ctx)
+    chiefs.standing(ctx)  # this PC now remembers the revocation outside the database
     user = ctx.store.get_user_by_login(login)
     assert user is not None
     return user

@@ -174,6 +174,7 @@ def test_a_deactivated_chiefs_signatures_are_refused_even_written_into_the_datab
     # themselves, write it straight into the database and set themselves active again.
     forge_approval(cli, later, VICE, VICE_PASSWORD)
     sql(cli, "UPDATE users SET active = :yes WHERE login = :login", yes=True, login=VICE)
+    sql(cli, "DELETE FROM key_revocations")  # this PC remembers the revocation anyway
     cli.run("dispatch", "--once", KODAIRA_FAKE_NOW=EVENING)
     states = {row["item_id"]: row["state"] for row in cli.entries()}
     assert states[later] == "held"

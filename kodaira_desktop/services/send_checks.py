@@ -5,6 +5,7 @@ comes from the database (anyone who can write it could have put one there).
   symbolic link, nothing that resolves outside the folder) and re-hashed: the bytes must be
   the ones recorded when the item was queued (and, for an approved override, signed, since
   the signature covers the same SHA-256).
+- Texts and titles hold no control or bidi-override characters (see domain/text_safety.py).
 - LINE image URLs must be plain ``https://`` URLs.
 - A saved YouTube upload session (``entries.resume_state``) is used only on the configured
   upload base's own scheme, host and port, over HTTPS (plain HTTP only for a test base on
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kodaira_desktop.domain.records import AttachedMedia, Entry, Item
+from kodaira_desktop.domain.text_safety import safety_problems
 from kodaira_desktop.platforms.base import MediaFile
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.services.media import UnsafeMediaError, stored_path, verify_stored_file
@@ -44,6 +46,9 @@ class CheckedSend:
 
 def check_entry(ctx: AppContext, entry: Entry, item: Item, platform: str) -> CheckedSend:
     """Run every send-time check for ``entry``; :class:`SendCheckError` on the first failure."""
+    refused = safety_problems(entry.text, "本文") + safety_problems(entry.title or "", "タイトル")
+    if refused:  # written straight into the database: the composer never lets these through
+        raise SendCheckError(refused[0])
     files = tuple(_verified(ctx, m) for m in uploaded_media(item.media, platform))
     urls = tuple(m.public_url for m in item.media if m.public_url) if platform == "line" else ()
     for url in urls:

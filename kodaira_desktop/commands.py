@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from kodaira_desktop.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
+from kodaira_desktop.domain.input_files import (
+    SMALL_FILE_LIMIT,
+    TEXT_FILE_LIMIT,
+    InputFileError,
+    read_text_file,
+)
 from kodaira_desktop.policy import PolicyError
 from kodaira_desktop.services.context import AppContext, ServiceError
 
@@ -65,9 +71,10 @@ def _password_lines(args: argparse.Namespace) -> list[str]:
     if not args.password_file:
         return []
     try:
-        return Path(args.password_file).read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise CliError(f"cannot read the password file: {error.strerror}", EXIT_INVALID) from error
+        text = read_text_file(args.password_file, limit=SMALL_FILE_LIMIT, what="the password file")
+    except InputFileError as error:
+        raise CliError(str(error), EXIT_INVALID) from None
+    return text.splitlines()
 
 
 def _chief_password(
@@ -251,9 +258,10 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
 
     if args.text_file:
         try:
-            text = Path(args.text_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CliError(f"cannot read --text-file: {error}", EXIT_INVALID) from error
+            text = read_text_file(args.text_file, limit=TEXT_FILE_LIMIT, what="--text-file")
+            text = text.replace("\r\n", "\n")  # a file saved on Windows
+        except InputFileError as error:
+            raise CliError(str(error), EXIT_INVALID) from None
     else:
         text = args.text
     request = compose.ComposeRequest(
@@ -448,10 +456,10 @@ def cmd_doctor(ctx: AppContext, args: argparse.Namespace) -> int:
 
     problems = 0
     for check in doctor.run_checks(ctx):
-        mark = "OK " if check.ok else "NG "
+        mark = "OK " if check.ok else "WARN" if check.warning else "NG "
         print(f"{mark} {check.name}: {check.detail}")
         if not check.ok:
-            problems += 1
+            problems += 0 if check.warning else 1
             if check.fix:
                 print(f"    → {check.fix}")
     return EXIT_OK if problems == 0 else EXIT_FAILURE

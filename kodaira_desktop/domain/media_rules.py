@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from types import MappingProxyType
 from typing import BinaryIO, Final
 from urllib.parse import urlsplit
 
+from kodaira_desktop.domain.input_files import InputFileError, open_regular
 from kodaira_desktop.domain.text_rules import LINE_MAX_BUBBLES
 
 MB: Final = 1024 * 1024
@@ -34,6 +36,8 @@ _MEDIA_SUFFIXES: Final = frozenset(
     {".jpg", ".jpeg", ".png", ".gif", ".webp", ".mp4", ".m4v", ".mov", ".qt"}
 )
 _HASH_CHUNK: Final = 1024 * 1024
+#: The largest file any platform takes (YouTube, 256 GB): nothing larger is even hashed.
+MAX_MEDIA_BYTES: Final = 256 * GB
 
 
 class MediaError(Exception):
@@ -219,11 +223,33 @@ def _unsupported_message(path: Path) -> str:
     return f"ファイル「{path.name}」は対応していない形式です。{wanted}"
 
 
+def _input_file_message(path: Path, error: InputFileError) -> str:
+    return {
+        "missing": f"ファイル「{path.name}」が見つかりません（{path}）。",
+        "folder": f"「{path.name}」はフォルダーです。ファイルを選んでください。",
+        "denied": f"ファイル「{path.name}」を読み込めません。アクセス権を確認してください。",
+        "not_regular": (
+            f"「{path.name}」は通常のファイルではありません（パイプや装置は読み込みません）。"
+        ),
+        "too_large": (
+            f"ファイル「{path.name}」は大きすぎます（{_size_text(path)}、"
+            f"上限 {MAX_MEDIA_BYTES // GB} GB）。"
+        ),
+    }.get(error.kind, f"ファイル「{path.name}」を読み込めません（{error}）。")
+
+
+def _size_text(path: Path) -> str:
+    try:
+        return f"{path.stat().st_size / GB:.1f} GB"
+    except OSError:
+        return "?"
+
+
 def inspect_media(path: Path) -> MediaInfo:
     """Identify and verify one media file, or raise `MediaError` saying what is wrong."""
     try:
-        with path.open("rb") as stream:
-            size = path.stat().st_size
+        with open_regular(path, limit=MAX_MEDIA_BYTES, what="media file") as stream:
+            size = os.fstat(stream.fileno()).st_size
             if size == 0:
                 raise MediaError(f"ファイル「{path.name}」は空です（0 バイト）。")
             mime = _sniff(stream.read(16))
@@ -241,6 +267,8 @@ def inspect_media(path: Path) -> MediaInfo:
                     "途中で切れています。元のファイルを保存し直してください。"
                 ) from None
             return MediaInfo(path, mime, size, _sha256(stream), width, height)
+    except InputFileError as error:
+        raise MediaError(_input_file_message(path, error)) from None
     except FileNotFoundError:
         raise MediaError(f"ファイル「{path.name}」が見つかりません（{path}）。") from None
     except IsADirectoryError:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from kodaira_desktop.domain.text_safety import safety_problems
+
 # --- X: twitter-text v3 -------------------------------------------------------------
 
 X_MAX_WEIGHTED_LENGTH: Final = 280
@@ -264,11 +266,12 @@ def x_weighted_length(text: str) -> int:
 
 def utf16_length(text: str) -> int:
     """Length in UTF-16 code units (astral characters such as 𠮷 or 😀 count 2)."""
-    return len(text.encode("utf-16-le")) // 2
+    # surrogatepass: a lone surrogate is counted (and refused by text_safety), not a crash.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def utf8_length(text: str) -> int:
-    return len(text.encode("utf-8"))
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 LINE_TEXT_LIMIT: Final = 5_000
@@ -356,6 +359,10 @@ def check_text(platform: str, text: str, *, title: str | None = None) -> TextChe
     if count > rule.limit:
         what = "YouTube の説明文" if platform == "youtube" else f"{rule.name_ja} の本文"
         problems.append(_over_limit(what, count, rule.limit, rule.unit_ja))
+    body = "YouTube の説明文" if platform == "youtube" else f"{rule.name_ja} の本文"
+    problems += safety_problems(text, body)
+    if platform == "youtube" and title is not None:
+        problems += safety_problems(title, "YouTube のタイトル")
     if platform == "x" and any(ch in _X_INVALID_CHARS for ch in text):
         problems.append("X では使えない文字（U+FEFF・U+FFFE・U+FFFF）が含まれています。")
     is_youtube = platform == "youtube"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kodaira_desktop.domain.input_files import SMALL_FILE_LIMIT, InputFileError, read_text_file
 from kodaira_desktop.policy.config import WEEKDAY_NAMES, PolicyConfig, PolicyError
 from kodaira_desktop.policy.engine import PostingPolicy
 
@@ -20,11 +21,11 @@ _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 def load_policy(path: str | Path) -> PostingPolicy:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise PolicyError(f"{path}: policy file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: policy file cannot be read ({exc})") from exc
+        text = read_text_file(path, limit=SMALL_FILE_LIMIT, what="policy file")
+    except InputFileError as exc:
+        if exc.kind == "missing":
+            raise PolicyError(f"{path}: policy file not found") from None
+        raise PolicyError(str(exc)) from None
     return parse_policy(text, source=str(path))
 
 
@@ -128,6 +129,12 @@ class _Parser:
         if not value:
             return None
         first, last = (self.month_day(item) for item in value)
+        if _closes_every_day(first, last):
+            raise self.fail(
+                "year_end_closure",
+                f"{value[0]!r} to {value[1]!r} closes every day of the year "
+                "(the closure wraps from its first day to its last: write the first day first)",
+            )
         return first, last
 
     def month_day(self, value: Any) -> tuple[int, int]:
@@ -165,3 +172,16 @@ class _Parser:
             except (TypeError, ValueError) as exc:
                 raise self.fail("extra_closed_days", f"{item!r} is not an ISO date") from exc
         return frozenset(days)
+
+
+def _closes_every_day(first: tuple[int, int], last: tuple[int, int]) -> bool:
+    """True when the inclusive, year-wrapping closure from ``first`` to ``last`` leaves no day
+    of a common year open (e.g. ["12-31", "12-30"] or ["01-01", "12-31"])."""
+    day, end = date(2001, 1, 1), date(2001, 12, 31)
+    while day <= end:
+        key = (day.month, day.day)
+        inside = first <= key <= last if first <= last else key >= first or key <= last
+        if not inside:
+            return False
+        day += timedelta(days=1)
+    return True

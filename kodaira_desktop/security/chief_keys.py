@@ -16,9 +16,8 @@ import base64
 import hashlib
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -27,7 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from kodaira_desktop.security.canonical import canonical_json, iso_utc
+from kodaira_desktop.security.approval_payload import APPROVAL_PURPOSE, approval_payload
+from kodaira_desktop.security.canonical import canonical_json
 
 __all__ = [
     "APPROVAL_PURPOSE",
@@ -55,7 +55,6 @@ __all__ = [
     "verify_signature",
 ]
 
-APPROVAL_PURPOSE = "kodaira-override-approval-v1"
 ENDORSEMENT_PURPOSE = "kodaira-chief-endorsement-v1"
 _KEY_WRAP_PURPOSE = "kodaira-chief-key-v1"
 _FORMAT = 1
@@ -360,51 +359,6 @@ class TrustChain:
         if record.endorser_login in trusted:
             return "endorsement signature is invalid"
         return "endorsement chain does not reach the trust root"
-
-
-# --- override approval ---------------------------------------------------------------------
-
-
-def approval_payload(
-    *,
-    item_id: int | str,
-    texts: Mapping[str, str],
-    media_sha256: Sequence[str],
-    youtube_title: str | None,
-    channels: Iterable[str],
-    window_start: datetime,
-    window_end: datetime,
-    reason: str,
-    approver_login: str,
-    approved_at: datetime,
-) -> bytes:
-    """The exact bytes a chief signs to approve an emergency override.
-
-    ``texts`` maps channel key -> text; ``media_sha256`` keeps its order (it is the order the
-    media are posted in); ``channels`` is a set, so it is sorted. Any change to what would be
-    posted, when, or by whose approval changes these bytes and voids the signature.
-    """
-    if window_end < window_start:
-        raise ValueError("window_end is before window_start")
-    digests = [digest.lower() for digest in media_sha256]
-    for digest in digests:
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise ValueError(f"not a SHA-256 hex digest: {digest!r}")
-    return canonical_json(
-        {
-            "purpose": APPROVAL_PURPOSE,
-            "item_id": item_id,
-            "texts": dict(texts),
-            "media_sha256": digests,
-            "youtube_title": youtube_title,
-            "channels": sorted(set(channels)),
-            "window_start": iso_utc(window_start),
-            "window_end": iso_utc(window_end),
-            "reason": reason,
-            "approver_login": approver_login,
-            "approved_at": iso_utc(approved_at),
-        }
-    )
 
 
 # --- helpers -------------------------------------------------------------------------------

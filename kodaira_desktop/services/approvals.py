@@ -9,7 +9,7 @@ from datetime import datetime
 
 from kodaira_desktop.domain.records import Item, OverrideRequest
 from kodaira_desktop.domain.states import EntryState
-from kodaira_desktop.security import chief_keys
+from kodaira_desktop.security import approval_payload, chief_keys
 from kodaira_desktop.services import accounts, audit
 from kodaira_desktop.services.context import AppContext, ServiceError
 
@@ -34,10 +34,29 @@ def request_override(ctx: AppContext, item_id: int, reason: str, at: datetime) -
 
 
 def signed_payload(item: Item, request: OverrideRequest, approver: str, at: datetime) -> bytes:
-    """Exactly what the chief signs: texts, media, title, channels, window, reason, who, when."""
+    """Exactly what the chief signs: each entry's text and title, each file's SHA-256, MIME
+    type and public URL, the channels, the window, the reason, who and when."""
+    live = [e for e in item.entries if e.state != EntryState.CANCELLED]
+    return approval_payload.approval_payload(
+        item_id=item.id,
+        entries={e.channel_key: approval_payload.ApprovedEntry(e.text, e.title) for e in live},
+        media=[
+            approval_payload.ApprovedMedia(m.media.sha256, m.media.mime, m.public_url)
+            for m in item.media
+        ],
+        window_start=request.window_start,
+        window_end=request.window_end,
+        reason=request.reason,
+        approver_login=approver,
+        approved_at=at,
+    )
+
+
+def _legacy_payload(item: Item, request: OverrideRequest, approver: str, at: datetime) -> bytes:
+    """What format 1 signed (only to recognise such an approval and ask for a new one)."""
     live = [e for e in item.entries if e.state != EntryState.CANCELLED]
     titles = [e.title for e in live if e.title]
-    return chief_keys.approval_payload(
+    return approval_payload.approval_payload_v1(
         item_id=item.id,
         texts={e.channel_key: e.text for e in live},
         media_sha256=[m.media.sha256 for m in item.media],
@@ -49,6 +68,13 @@ def signed_payload(item: Item, request: OverrideRequest, approver: str, at: date
         approver_login=approver,
         approved_at=at,
     )
+
+
+#: Shown (and audited) when an approval signed in format 1 meets the dispatcher.
+OLD_FORMAT_REASON = (
+    "この承認は旧形式（タイトル・画像URL・添付の種類を含まない署名）のため使えません。"
+    "取り消して緊急投稿を申請し直し、課長に承認し直してもらってください"
+)
 
 
 def pending_for(ctx: AppContext, item_id: int) -> OverrideRequest:
@@ -174,6 +200,10 @@ def verify_for_dispatch(ctx: AppContext, item: Item, now: datetime) -> ApprovalV
         payload = signed_payload(item, request, request.decided_by or "", request.decided_at)
         if chief_keys.verify_signature(key, payload, request.signature):
             return ApprovalVerdict(True, "承認済み", request.id)
+        legacy = _legacy_payload(item, request, request.decided_by or "", request.decided_at)
+        if chief_keys.verify_signature(key, legacy, request.signature):
+            verdict = ApprovalVerdict(False, OLD_FORMAT_REASON, request.id)
+            continue
         verdict = ApprovalVerdict(
             False, "承認後に内容が変更されたか、承認が偽造されています", request.id, suspicious=True
         )

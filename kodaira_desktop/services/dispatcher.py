@@ -24,16 +24,14 @@ from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.platforms.base import (
     CredentialsError,
     ErrorKind,
-    MediaFile,
     Publisher,
     PublishError,
     PublishRequest,
     PublishResult,
 )
 from kodaira_desktop.policy import PostingPolicy
-from kodaira_desktop.services import approvals, audit
+from kodaira_desktop.services import approvals, audit, send_checks
 from kodaira_desktop.services.context import AppContext, ServiceError
-from kodaira_desktop.services.media import stored_path
 from kodaira_desktop.services.policy_admin import policy_in_force
 from kodaira_desktop.services.training import fake_clock_refusal
 
@@ -169,6 +167,9 @@ class Dispatcher:
         try:
             publisher = self._publisher(channel)
             result = self._publish(publisher, entry, item, channel)
+        except send_checks.SendCheckError as refused:
+            # Nothing of this entry was sent: a path, URL or file failed the send-time checks.
+            self._finish(entry, S.FAILED, report.failed, "entry.refused", last_error=str(refused))
         except CredentialsError as error:
             self._finish(entry, S.FAILED, report.failed, "entry.failed", last_error=str(error))
         except PublishError as error:
@@ -234,28 +235,17 @@ class Dispatcher:
             if self.progress is not None:
                 self.progress(entry, done, total)
 
+        checked = send_checks.check_entry(self.ctx, entry, item, channel.platform)
         request = PublishRequest(
             entry_id=entry.id,
             text=entry.text,
-            media=self._media(item, channel.platform),
+            media=checked.media,
             title=entry.title,
             idempotency_key=entry.idempotency_key,
-            image_urls=tuple(m.public_url for m in item.media if m.public_url),
-            resume_state=entry.resume_state,
+            image_urls=checked.image_urls,
+            resume_state=checked.resume_state,
         )
         return publisher.publish(request, progress=report_progress, save_resume=save_resume)
-
-    def _media(self, item: Item, platform: str) -> tuple[MediaFile, ...]:
-        files = [
-            MediaFile(stored_path(self.ctx, m.media), m.media.mime, m.media.sha256, m.media.size)
-            for m in item.media
-        ]
-        if platform == "youtube":
-            return tuple(f for f in files if f.mime.startswith("video/"))
-        if platform == "line":
-            return ()
-        images = [f for f in files if f.mime.startswith("image/")]
-        return tuple(images or [f for f in files if f.mime.startswith("video/")][:1])
 
     def _on_error(
         self, entry: Entry, channel: Channel, error: PublishError, report: DispatchReport

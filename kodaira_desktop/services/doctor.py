@@ -14,6 +14,8 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    #: Worth fixing, but this PC works: shown as WARN, not counted as a failure.
+    warning: bool = False
 
 
 def run_checks(ctx: AppContext) -> Iterator[Check]:
@@ -35,6 +37,10 @@ def run_checks(ctx: AppContext) -> Iterator[Check]:
             "check --database / KODAIRA_DATABASE_URL and that the server is reachable",
         )
         return
+    from kodaira_desktop.services.transport_checks import warnings
+
+    for name, detail, fix in warnings(ctx):
+        yield Check(name, False, detail, fix, warning=True)
     info = ctx.secrets.backend_info()
     yield Check(
         "keyring",

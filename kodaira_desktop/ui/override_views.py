@@ -47,6 +47,18 @@ class RequestView:
         return STATUS_LABELS.get(self.request.status, self.request.status)
 
 
+def media_text(item: Item) -> str:
+    """One line per attached file: name, type, the start of its SHA-256, and its public URL."""
+    lines = []
+    for attached in item.media:
+        media = attached.media
+        line = f"{media.original_name}（{media.mime}・SHA-256 {media.sha256[:12]}…）"
+        if attached.public_url:
+            line += f"\n　画像URL: {attached.public_url}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _view(ctx: AppContext, request: OverrideRequest, names: dict[str, str]) -> RequestView:
     decider = request.decided_by
     return RequestView(
@@ -93,7 +105,9 @@ class RequestSummary(QWidget):
         self.channels_label = QLabel("―")
         self.reason_label = QLabel("―")
         self.status_label = QLabel("―")
-        for label in (self.reason_label, self.channels_label, self.status_label):
+        #: Each attached file and its public URL: signed with the approval like the texts.
+        self.media_label = QLabel("―")
+        for label in (self.reason_label, self.channels_label, self.status_label, self.media_label):
             label.setWordWrap(True)
         self.texts = QTabWidget()
         self.texts.setMinimumHeight(150)
@@ -105,6 +119,7 @@ class RequestSummary(QWidget):
         form.addRow("投稿先", self.channels_label)
         form.addRow("緊急の理由", self.reason_label)
         form.addRow("状況", self.status_label)
+        form.addRow("添付・画像URL", self.media_label)
         form.addRow("媒体ごとの本文", self.texts)
 
     def show_view(self, view: RequestView | None) -> None:
@@ -127,6 +142,7 @@ class RequestSummary(QWidget):
         if request.decision_reason:
             status += f"　理由：{request.decision_reason}"
         self.status_label.setText(status)
+        self.media_label.setText(media_text(view.item) or "なし")
         titles = {e.channel_key: e.title for e in view.item.entries if e.title}
         for key, text in view.live_entries:
             title = titles.get(key)
@@ -142,4 +158,5 @@ class RequestSummary(QWidget):
             self.channels_label,
             self.reason_label,
             self.status_label,
+            self.media_label,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -109,6 +110,15 @@ def test_missing_file(tmp_path: Path) -> None:
         inspect_media(tmp_path / "nothing.png")
 
 
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would wait forever
+    with pytest.raises(MediaError, match="通常のファイルではありません"):
+        inspect_media(fifo)
+    with pytest.raises(MediaError, match="通常のファイルではありません"):
+        inspect_media(Path("/dev/zero"))
+
+
 def test_empty_file(tmp_path: Path) -> None:
     with pytest.raises(MediaError, match=re.escape("「empty.png」は空です")):
         inspect_media(write(tmp_path, "empty.png", b""))
@@ -120,7 +130,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr("kodaira_desktop.domain.input_files.os.open", refuse)
     with pytest.raises(MediaError, match=re.escape("「secret.png」を読み込めません。アクセス権")):
         inspect_media(path)
 

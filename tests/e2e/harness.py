@@ -47,6 +47,7 @@ class Cli:
         stdin: str | None = None,
         password: str | None = None,
         expect: int | None = 0,
+        timeout: float = 120,
         **env: str,
     ) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "kodaira_desktop", "--user", user]
@@ -60,7 +61,7 @@ class Cli:
             capture_output=True,
             text=True,
             env=self.env(**env),
-            timeout=120,
+            timeout=timeout,
         )
         if expect is not None:
             output = f"stdout: {result.stdout}\nstderr: {result.stderr}"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kodaira_desktop.security.approval_payload import ApprovedEntry, ApprovedMedia
 from kodaira_desktop.security.chief_keys import (
     APPROVAL_PURPOSE,
     DEFAULT_COST,
@@ -143,14 +144,22 @@ def test_fingerprints(material: ChiefKeyMaterial) -> None:
         fingerprint(b"not a key")
 
 
+_ENTRIES = {
+    "x-city": ApprovedEntry("【緊急】避難所を開設しました"),
+    "youtube": ApprovedEntry("避難所を開設しました", "避難所のご案内"),
+}
+_MEDIA = [
+    ApprovedMedia("AB" * 32, "image/png", "https://www.city.kodaira.tokyo.jp/a.png"),
+    ApprovedMedia("cd" * 32, "video/mp4"),
+]
+
+
 def _approval(**changes: object) -> bytes:
     start = datetime(2025, 11, 29, 10, 0, tzinfo=UTC)
     fields: dict[str, object] = {
         "item_id": 42,
-        "texts": {"x-city": "【緊急】避難所を開設しました", "line": "避難所を開設しました"},
-        "media_sha256": ["AB" * 32, "cd" * 32],
-        "youtube_title": None,
-        "channels": ["x-city", "line"],
+        "entries": _ENTRIES,
+        "media": _MEDIA,
         "window_start": start,
         "window_end": start + timedelta(hours=2),
         "reason": "台風接近のため",
@@ -165,20 +174,25 @@ def test_approval_payload_is_canonical() -> None:
     payload = _approval()
     text = payload.decode("utf-8")
     assert f'"purpose":"{APPROVAL_PURPOSE}"' in text
-    assert '"channels":["line","x-city"]' in text
+    assert APPROVAL_PURPOSE.endswith("-v2")
+    assert '"channels":["x-city","youtube"]' in text
     assert '"window_start":"2025-11-29T10:00:00Z"' in text
     assert "避難所" in text  # UTF-8, not \u escapes
-    assert '"media_sha256":["' + "ab" * 32 in text
-    assert _approval(channels=["line", "x-city", "line"]) == payload
+    assert '"sha256":"' + "ab" * 32 in text
+    assert _approval(entries=dict(reversed(_ENTRIES.items()))) == payload
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        {"texts": {"x-city": "別の文", "line": "避難所を開設しました"}},
-        {"media_sha256": ["cd" * 32, "ab" * 32]},
-        {"youtube_title": "題名"},
-        {"channels": ["x-city"]},
+        {"entries": {**_ENTRIES, "x-city": ApprovedEntry("別の文")}},
+        {"entries": {**_ENTRIES, "x-city": ApprovedEntry(_ENTRIES["x-city"].text, "題名")}},
+        {"entries": {**_ENTRIES, "youtube": ApprovedEntry("避難所を開設しました", "別の題名")}},
+        {"entries": {"youtube": _ENTRIES["youtube"]}},
+        {"media": list(reversed(_MEDIA))},
+        {"media": [_MEDIA[0], ApprovedMedia("cd" * 32, "video/quicktime")]},
+        {"media": [ApprovedMedia("ab" * 32, "image/png", "https://evil.example/a.png"), _MEDIA[1]]},
+        {"media": [ApprovedMedia("ab" * 32, "image/png"), _MEDIA[1]]},
         {"window_end": datetime(2025, 11, 29, 13, 0, tzinfo=UTC)},
         {"reason": "別の理由"},
         {"approver_login": "suzuki"},
@@ -197,7 +211,7 @@ def test_approval_payload_rejects_bad_input() -> None:
     with pytest.raises(ValueError, match="naive"):
         _approval(approved_at=datetime(2025, 11, 29, 10, 0))
     with pytest.raises(ValueError, match="SHA-256"):
-        _approval(media_sha256=["abc"])
+        _approval(media=[ApprovedMedia("abc", "image/png")])
     with pytest.raises(ValueError, match="before"):
         _approval(window_end=datetime(2025, 11, 29, 9, 0, tzinfo=UTC))
 

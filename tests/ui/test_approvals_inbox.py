@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 
 from kodaira_desktop.domain.records import User
 from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services import compose
 from kodaira_desktop.services.accounts import acting_user
+from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.approvals_inbox import REFRESH_MS, ApprovalsInbox
 from kodaira_desktop.ui.main_window import MainWindow
@@ -14,6 +18,7 @@ from kodaira_desktop.ui.notifier import RecordingNotifier
 from kodaira_desktop.ui.workers import TaskRunner
 from tests.ui.conftest import CHIEF_PASSWORD
 from tests.ui.emergency import (
+    SATURDAY_EARLY,
     cell,
     chief_ctx,
     fill_and_press,
@@ -143,3 +148,26 @@ def test_the_main_window_shows_the_inbox_to_the_chief(
     assert "チャンネル" in titles
     assert "監査ログ" in titles
     window.close()
+
+
+def test_the_chief_sees_each_attached_file_and_its_public_url(
+    qtbot: QtBot, ctx: AppContext, chief_ctx: AppContext, runner: TaskRunner, sample_png: Path
+) -> None:
+    # Issue 15, finding 4: the URL LINE sends is signed, so the chief is shown it.
+    url = "https://www.city.kodaira.tokyo.jp/img/hinanjo.png"
+    submitted = compose.submit(
+        ctx,
+        ComposeRequest(
+            text="避難所を開設しました。",
+            channels=("line",),
+            media=(sample_png,),
+            image_urls=(url,),
+            at=SATURDAY_EARLY,
+            emergency_reason="大雨による避難指示の周知",
+        ),
+    )
+    inbox = make_inbox(qtbot, chief_ctx, runner, RecordingNotifier())
+    assert cell(inbox.table, 0, 0) == f"#{submitted.item_id}"
+    shown = inbox.summary.media_label.text()
+    assert "photo.png（image/png" in shown
+    assert f"画像URL: {url}" in shown

@@ -328,7 +328,10 @@ def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
 
     from kodaira_desktop.services.dispatcher import Dispatcher
 
-    dispatcher = Dispatcher(ctx)
+    def say(message: str | None) -> None:
+        print(message or "データベースに再接続しました / reconnected", file=sys.stderr, flush=True)
+
+    dispatcher = Dispatcher(ctx, on_outage=say)
     if args.once:
         try:
             report = dispatcher.run_once()

@@ -6,12 +6,15 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kodaira_desktop.domain.records import AuditFields, AuditRecord, AuditRow
 from kodaira_desktop.security import audit_chain
 from kodaira_desktop.security.canonical import canonical_json, to_json_value
 from kodaira_desktop.services.context import AppContext
+
+if TYPE_CHECKING:
+    from kodaira_desktop.store.audit import AuditAppend
 
 
 def _hash(record: AuditRecord) -> str:
@@ -26,15 +29,18 @@ def _hash(record: AuditRecord) -> str:
     )
 
 
-def record(
+def pending(
     ctx: AppContext,
     action: str,
     target: str,
     details: Mapping[str, Any] | None = None,
     *,
     actor: str | None = None,
-) -> AuditRow:
-    """Append one action to the audit trail. Secrets in ``details`` are redacted first."""
+) -> AuditAppend:
+    """An audit row for the store to append in the same transaction as the change it
+    records (``store.transition(..., audit=pending(...))``)."""
+    from kodaira_desktop.store.audit import AuditAppend
+
     clean = to_json_value(audit_chain.redact(dict(details or {})))
     fields = AuditFields(
         at=ctx.clock.now(),
@@ -43,7 +49,21 @@ def record(
         target=target,
         details=canonical_json(clean).decode("utf-8"),
     )
-    return ctx.store.append_audit(fields, _hash)
+    return AuditAppend(fields, _hash)
+
+
+def record(
+    ctx: AppContext,
+    action: str,
+    target: str,
+    details: Mapping[str, Any] | None = None,
+    *,
+    actor: str | None = None,
+) -> AuditRow:
+    """Append one action to the audit trail (its own transaction). Secrets in ``details`` are
+    redacted first."""
+    row = pending(ctx, action, target, details, actor=actor)
+    return ctx.store.append_audit(row.fields, row.compute_hash)
 
 
 def _as_chain_record(row: AuditRow) -> audit_chain.AuditRecord:

@@ -84,10 +84,14 @@ class DispatchReport:
         )
 
 
-def host_id() -> str:
+#: Names this PC in heartbeats and claims instead of its host name (tests simulating PCs).
+HOST_NAME_ENV = "KODAIRA_HOST_NAME"
+
+
+def host_id(name: str | None = None) -> str:
     """``host:pid:token`` — the heartbeat row's key and every claim's ``claimed_by``; the token
     keeps a restarted process that got the same pid from inheriting a dead one's claims."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    return f"{name or socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -142,7 +146,8 @@ class Dispatcher:
         self.retry = retry or RetryPolicy()
         self.rand = rand
         self.progress = progress
-        self.host = host_id()
+        self.host_name = ctx.environ.get(HOST_NAME_ENV) or socket.gethostname()
+        self.host = host_id(self.host_name)
         self.client_timeout = client_timeout
         self._factory = publisher_factory or self._make_publisher
         self._publishers: dict[str, Publisher] = {}
@@ -165,7 +170,12 @@ class Dispatcher:
             self.heartbeat()
             self.expire_requests(now)
             self.recover_orphans(now, report)
+            recovered_at = self.ctx.clock.monotonic()
             while not self.stopping.is_set():
+                if self.ctx.clock.monotonic() - recovered_at >= RESYNC_S:
+                    # A long pass still frees a dead dispatcher's claims in time.
+                    self.recover_orphans(self.ctx.clock.now(), report)
+                    recovered_at = self.ctx.clock.monotonic()
                 claimed = self.store.claim_due(self.ctx.clock.now(), self.host)
                 if not claimed:
                     break
@@ -523,7 +533,7 @@ class Dispatcher:
 
     def _dead_on_this_pc(self) -> list[str]:
         """Heartbeats of this PC whose process is gone: no need to wait for them to go stale."""
-        prefix = f"{socket.gethostname()}:"
+        prefix = f"{self.host_name}:"
         return [
             beat.host_id
             for beat in self.store.list_heartbeats()

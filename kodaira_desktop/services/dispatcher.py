@@ -61,7 +61,7 @@ HEARTBEAT_SECONDS = RESYNC_S
 OutageHook = Callable[[str | None], None]
 
 
-class ClaimLost(Exception):
+class ClaimLostError(Exception):
     """Another dispatcher recovered this entry (ours was thought dead): do not send it."""
 
 
@@ -278,7 +278,7 @@ class Dispatcher:
         try:
             publisher = self._publisher(channel)
             result = self._publish(publisher, entry, item, channel)
-        except ClaimLost:
+        except ClaimLostError:
             log.warning("entry %s was recovered by another dispatcher; not sending", entry.id)
             self._versions.pop(entry.id, None)
             return
@@ -359,7 +359,7 @@ class Dispatcher:
         # Its own committed step just before the request leaves: a crash after it means "may
         # have left"; losing this CAS means another dispatcher recovered the entry.
         if not self.store.mark_request_started(entry.id, versions[entry.id], self.ctx.clock.now()):
-            raise ClaimLost(entry.id)
+            raise ClaimLostError(entry.id)
         versions[entry.id] += 1
         return publisher.publish(request, progress=report_progress, save_resume=save_resume)
 

@@ -40,11 +40,11 @@ def test_an_edit_racing_a_claim_has_one_clean_winner(
         retype(qtbot, dialog, edited)
         start = threading.Barrier(2)
 
-        def dispatch() -> None:
-            start.wait()
+        def dispatch(barrier: threading.Barrier) -> None:
+            barrier.wait()
             Dispatcher(ctx).run_once()
 
-        worker = threading.Thread(target=dispatch)
+        worker = threading.Thread(target=dispatch, args=(start,))
         worker.start()
         with qtbot.waitSignal(dialog.itemChanged, timeout=20_000):
             start.wait()

@@ -348,6 +348,22 @@ def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_export(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import archive
+
+    summary = archive.export_database(ctx, Path(args.output))
+    print(f"exported {summary.describe()} to {args.output}")
+    return EXIT_OK
+
+
+def cmd_db_import(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import archive
+
+    summary = archive.import_database(ctx, Path(args.file))
+    print(f"imported {summary.describe()}")
+    return EXIT_OK
+
+
 def cmd_audit_verify(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import audit
 
@@ -401,6 +417,8 @@ HANDLERS: dict[str, Handler] = {
     "approvals list": cmd_approvals_list,
     "approvals approve": cmd_approvals_approve,
     "approvals reject": cmd_approvals_reject,
+    "db export": cmd_db_export,
+    "db import": cmd_db_import,
     "dispatch": cmd_dispatch,
     "audit verify": cmd_audit_verify,
     "audit export": cmd_audit_export,

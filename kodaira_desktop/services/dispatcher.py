@@ -563,11 +563,16 @@ class Dispatcher:
         publisher = self._publishers.get(channel.key)
         if publisher is None:
             from kodaira_desktop.platforms.registry import REQUIRED_FIELDS
+            from kodaira_desktop.security.secrets import KeyringUnavailableError
 
             try:
                 credentials = self.ctx.secrets.get_channel_credentials(
                     channel.key, REQUIRED_FIELDS[channel.platform]
                 )
+            except KeyringUnavailableError as error:
+                # Locked (or no keyring on this PC): nothing is sent; retried later, as a
+                # keyring is usually unlocked again by logging in.
+                raise PublishError(ErrorKind.TRANSIENT, str(error)) from error
             except Exception as error:
                 raise CredentialsError(
                     f"{channel.display_name} の認証情報がありません。課長が "

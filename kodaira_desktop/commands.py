@@ -20,6 +20,7 @@ Handler = Callable[[AppContext, argparse.Namespace], int]
 
 
 def run_command(args: argparse.Namespace) -> int:
+    _refuse_undecodable(args)
     try:
         ctx = AppContext.create(database=args.database, policy_file=args.policy, login=args.user)
     except PolicyError as error:
@@ -39,6 +40,28 @@ def run_command(args: argparse.Namespace) -> int:
         raise CliError(f"database error: {_first_line(error)}") from error
     finally:
         ctx.close()
+
+
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    """Arguments with bytes the system could not decode (lone surrogates) are refused here,
+    before anything is opened, rather than failing deep inside a use-case."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and _has_surrogate(text):
+                option = "--" + name.replace("_", "-")
+                raise CliError(
+                    f"{option} は正しい文字列ではありません（文字コードを確認してください） / "
+                    f"{option} is not valid text (undecodable bytes)",
+                    EXIT_INVALID,
+                )
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:

@@ -48,8 +48,9 @@ class Office:
                 for table in ("items", "entries", "media", "audit_log", "users")
             )
             versions = db.execute("SELECT SUM(version) FROM entries").fetchone()
-        media = sorted(p.name for p in (self.home / "data").rglob("*") if p.is_file()
-                       and p.suffix not in (".log", ".sqlite3", ".sqlite3-wal", ".sqlite3-shm"))  # fmt: skip
+        skip = (".log", ".sqlite3", ".sqlite3-wal", ".sqlite3-shm")
+        files = (self.home / "data").rglob("*")
+        media = sorted(p.name for p in files if p.is_file() and p.suffix not in skip)
         return (*counts, versions, tuple(media))
 
 

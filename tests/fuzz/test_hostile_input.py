@@ -144,7 +144,7 @@ JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(NASTY, max_size=40),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=20), inner, max_size=5)
-    ),  # fmt: skip
+    ),
     max_leaves=12,
 )
 
@@ -197,7 +197,7 @@ ARGS = st.one_of(
             "0x10",
             "--role",
         ]
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -226,7 +226,7 @@ URLS = st.one_of(
             "postgresql://u@127.0.0.1:1/db?sslmode=bogus",
             "http://example.com/",
         ]
-    ),  # fmt: skip
+    ),
     st.integers(1, 65535).map(lambda port: f"postgresql://kodaira@127.0.0.1:{port}/kodaira"),
 )
 

@@ -143,6 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     suspend.add_argument("--reason", required=True)
     channels.add_parser("resume").add_argument("channel")
 
+    db = commands.add_parser("db", help="export or import the whole database").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("export", help="write a portable archive (ZIP)").add_argument(
+        "--output", required=True, metavar="FILE"
+    )
+    db.add_parser("import", help="load an archive into an EMPTY database").add_argument(
+        "file", metavar="FILE"
+    )
+
     dispatch = commands.add_parser("dispatch", help="publish what is due")
     dispatch.add_argument("--once", action="store_true")
 

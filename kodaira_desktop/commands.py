@@ -26,6 +26,7 @@ Handler = Callable[[AppContext, argparse.Namespace], int]
 
 
 def run_command(args: argparse.Namespace) -> int:
+    _refuse_undecodable(args)
     try:
         ctx = AppContext.create(database=args.database, policy_file=args.policy, login=args.user)
     except PolicyError as error:
@@ -45,6 +46,28 @@ def run_command(args: argparse.Namespace) -> int:
         raise CliError(f"database error: {_first_line(error)}") from error
     finally:
         ctx.close()
+
+
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    """Arguments with bytes the system could not decode (lone surrogates) are refused here,
+    before anything is opened, rather than failing deep inside a use-case."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and _has_surrogate(text):
+                option = "--" + name.replace("_", "-")
+                raise CliError(
+                    f"{option} は正しい文字列ではありません（文字コードを確認してください） / "
+                    f"{option} is not valid text (undecodable bytes)",
+                    EXIT_INVALID,
+                )
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:
@@ -408,7 +431,10 @@ def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
 
     from kodaira_desktop.services.dispatcher import Dispatcher
 
-    dispatcher = Dispatcher(ctx)
+    def say(message: str | None) -> None:
+        print(message or "データベースに再接続しました / reconnected", file=sys.stderr, flush=True)
+
+    dispatcher = Dispatcher(ctx, on_outage=say)
     if args.once:
         try:
             report = dispatcher.run_once()
@@ -422,6 +448,22 @@ def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
     print(f"dispatching as {dispatcher.host}; stop with Ctrl+C", file=sys.stderr)
     dispatcher.run_forever(stop)
     print("dispatcher stopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_db_export(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import archive
+
+    summary = archive.export_database(ctx, Path(args.output))
+    print(f"exported {summary.describe()} to {args.output}")
+    return EXIT_OK
+
+
+def cmd_db_import(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import archive
+
+    summary = archive.import_database(ctx, Path(args.file))
+    print(f"imported {summary.describe()}")
     return EXIT_OK
 
 
@@ -486,6 +528,8 @@ HANDLERS: dict[str, Handler] = {
     "approvals list": cmd_approvals_list,
     "approvals approve": cmd_approvals_approve,
     "approvals reject": cmd_approvals_reject,
+    "db export": cmd_db_export,
+    "db import": cmd_db_import,
     "dispatch": cmd_dispatch,
     "audit verify": cmd_audit_verify,
     "audit export": cmd_audit_export,

@@ -104,6 +104,8 @@ class Entry:
     published_at: datetime | None
     updated_at: datetime
     version: int
+    #: Set just before the request left; None: claimed but never sent.
+    request_started_at: datetime | None = None
 
     @property
     def text(self) -> str:

@@ -110,6 +110,16 @@ class SecretStore:
 
     # --- channel credentials ---------------------------------------------------------------
 
+    @staticmethod
+    def validate_channel_credentials(channel_key: str, fields: Mapping[str, str]) -> None:
+        """Raise ValueError (naming the field, never the value) for what
+        :meth:`set_channel_credentials` would refuse, before anyone is asked to confirm."""
+        _check_channel_key(channel_key)
+        if not fields:
+            raise ValueError("no credential fields given")
+        for name, value in fields.items():
+            _check_field(name, value)
+
     def set_channel_credentials(self, channel_key: str, fields: Mapping[str, str]) -> None:
         """Replace the channel's credentials with ``fields`` (fields not given are removed)."""
         _check_channel_key(channel_key)

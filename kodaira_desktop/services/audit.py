@@ -7,7 +7,7 @@ import io
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kodaira_desktop.domain.records import AuditFields, AuditRecord, AuditRow
 from kodaira_desktop.security import audit_anchor, audit_chain
@@ -15,6 +15,9 @@ from kodaira_desktop.security.canonical import canonical_json, to_json_value
 from kodaira_desktop.services.context import AppContext
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from kodaira_desktop.store.audit import AuditAppend
 
 
 def _hash(record: AuditRecord) -> str:
@@ -38,7 +41,7 @@ def fields(
     actor: str | None = None,
 ) -> AuditFields:
     """The audit row for an action, for stores that append it in the action's own transaction
-    (then call :func:`anchor`)."""
+    (then call :func:`anchor`). Secrets in ``details`` are redacted first."""
     clean = to_json_value(audit_chain.redact(dict(details or {})))
     return AuditFields(
         at=ctx.clock.now(),
@@ -53,6 +56,21 @@ def fields(
 chain_hash = _hash
 
 
+def pending(
+    ctx: AppContext,
+    action: str,
+    target: str,
+    details: Mapping[str, Any] | None = None,
+    *,
+    actor: str | None = None,
+) -> AuditAppend:
+    """An audit row for the store to append in the same transaction as the change it
+    records (``store.transition(..., audit=pending(...))``)."""
+    from kodaira_desktop.store.audit import AuditAppend
+
+    return AuditAppend(fields(ctx, action, target, details, actor=actor), _hash)
+
+
 def record(
     ctx: AppContext,
     action: str,
@@ -61,7 +79,7 @@ def record(
     *,
     actor: str | None = None,
 ) -> AuditRow:
-    """Append one action to the audit trail. Secrets in ``details`` are redacted first."""
+    """Append one action to the audit trail (its own transaction) and anchor the new head."""
     row = ctx.store.append_audit(fields(ctx, action, target, details, actor=actor), _hash)
     anchor(ctx, row.seq, row.hash)
     return row

@@ -83,6 +83,10 @@ def set_credentials(
         clean = validate_credentials(channel.platform, {k: str(v) for k, v in fields.items()})
     except CredentialsError as error:
         raise ServiceError(str(error), invalid=True) from error
+    try:  # refused input writes nothing, not even the chief's confirmation
+        type(ctx.secrets).validate_channel_credentials(key, clean)
+    except ValueError as error:
+        raise ServiceError(str(error), invalid=True) from error
     accounts.require_chief(ctx, password, "credentials set")
     ctx.secrets.set_channel_credentials(key, clean)
     names = tuple(sorted(clean))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import random
+import secrets
 import socket
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,6 +34,12 @@ from kodaira_desktop.platforms.base import (
 from kodaira_desktop.policy import PostingPolicy
 from kodaira_desktop.services import approvals, audit, send_checks
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.services.outage import (
+    DATABASE_UNREACHABLE,
+    backoff,
+    is_database_outage,
+    retry_through_outage,
+)
 from kodaira_desktop.services.policy_admin import policy_in_force
 from kodaira_desktop.services.training import fake_clock_refusal
 
@@ -41,9 +49,21 @@ S = EntryState
 PublisherFactory = Callable[[Channel, Mapping[str, str]], Publisher]
 ProgressHook = Callable[[Entry, int, int], None]
 
-#: An entry left in `sending` this long by a dispatcher that died is recovered.
+#: How often a running dispatcher writes its heartbeat (on its own thread, also mid-upload).
+HEARTBEAT_INTERVAL_S = 5.0
+#: A dispatcher whose heartbeat is older than this is dead: its claims are recovered.
+HEARTBEAT_STALE = timedelta(seconds=30)
+#: The longest sleep between passes (entries other PCs add, claims of dead dispatchers).
+RESYNC_S = 10.0
+#: Kept for callers that still ask for entries stuck in `sending` by age alone.
 STALE_CLAIM = timedelta(minutes=15)
-HEARTBEAT_SECONDS = 30.0
+HEARTBEAT_SECONDS = RESYNC_S
+
+OutageHook = Callable[[str | None], None]
+
+
+class ClaimLostError(Exception):
+    """Another dispatcher recovered this entry (ours was thought dead): do not send it."""
 
 
 @dataclass
@@ -65,8 +85,49 @@ class DispatchReport:
         )
 
 
-def host_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+#: Names this PC in heartbeats and claims instead of its host name (tests simulating PCs).
+HOST_NAME_ENV = "KODAIRA_HOST_NAME"
+
+
+def host_id(name: str | None = None) -> str:
+    """``host:pid:token`` — the heartbeat row's key and every claim's ``claimed_by``; the token
+    keeps a restarted process that got the same pid from inheriting a dead one's claims."""
+    return f"{name or socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours (EPERM) — or a platform without signal 0
+        return True
+    return True
+
+
+class _Beater:
+    """Writes the heartbeat every HEARTBEAT_INTERVAL_S on its own thread, so a long upload or
+    a long pass never makes a live dispatcher look dead."""
+
+    def __init__(self, beat: Callable[[], None]) -> None:
+        self._beat = beat
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kodaira-heartbeat", daemon=True)
+
+    def __enter__(self) -> _Beater:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=HEARTBEAT_INTERVAL_S * 2)
+
+    def _run(self) -> None:
+        while not self._stop.wait(HEARTBEAT_INTERVAL_S):
+            try:
+                self._beat()
+            except Exception:  # the database is away: the main loop says so and reconnects
+                log.debug("heartbeat not written", exc_info=True)
 
 
 class Dispatcher:
@@ -79,13 +140,15 @@ class Dispatcher:
         rand: Callable[[], float] = random.random,
         progress: ProgressHook | None = None,
         client_timeout: float = 30.0,
+        on_outage: OutageHook | None = None,
     ) -> None:
         self.ctx = ctx
         self.store = ctx.store
         self.retry = retry or RetryPolicy()
         self.rand = rand
         self.progress = progress
-        self.host = host_id()
+        self.host_name = ctx.environ.get(HOST_NAME_ENV) or socket.gethostname()
+        self.host = host_id(self.host_name)
         self.client_timeout = client_timeout
         self._factory = publisher_factory or self._make_publisher
         self._publishers: dict[str, Publisher] = {}
@@ -93,6 +156,12 @@ class Dispatcher:
         self._versions: dict[int, int] = {}
         #: The signed policy in force, read again at each pass (never the local file).
         self.policy: PostingPolicy | None = None
+        #: Told DATABASE_UNREACHABLE while the database is away, None once it is back.
+        self.on_outage = on_outage
+        #: Set to stop: between entries, and while waiting for the database to come back.
+        self.stopping = threading.Event()
+        self._beating = False
+        self._told: str | None = None
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -104,44 +173,98 @@ class Dispatcher:
             raise refusal
         self.policy = policy_in_force(self.ctx)
         report = DispatchReport()
-        now = self.ctx.clock.now()
-        self.heartbeat()
-        self.expire_requests(now)
-        self.recover_stale(now, report)
-        while True:
-            claimed = self.store.claim_due(self.ctx.clock.now(), self.host)
-            if not claimed:
-                break
-            for entry in claimed:
-                self.process(entry, report)
+        with self._heartbeats():
+            now = self.ctx.clock.now()
+            self.heartbeat()
+            self.expire_requests(now)
+            self.recover_orphans(now, report)
+            recovered_at = self.ctx.clock.monotonic()
+            while not self.stopping.is_set():
+                if self.ctx.clock.monotonic() - recovered_at >= RESYNC_S:
+                    # A long pass still frees a dead dispatcher's claims in time.
+                    self.recover_orphans(self.ctx.clock.now(), report)
+                    recovered_at = self.ctx.clock.monotonic()
+                claimed = self.store.claim_due(self.ctx.clock.now(), self.host)
+                if not claimed:
+                    break
+                for index, entry in enumerate(claimed):
+                    if self.stopping.is_set():
+                        self._release(claimed[index:], report)
+                        break
+                    self.process(entry, report)
         return report
 
     def run_forever(self, stop: threading.Event) -> None:
-        """Wake when the next entry is due (at least every RESYNC seconds, for entries other
-        PCs add), until ``stop`` is set."""
+        """Wake when the next entry is due (at least every RESYNC_S, for entries other PCs add
+        and claims of dead dispatchers), until ``stop`` is set. A lost database connection
+        is waited out with backoff: the pass is run again once the database answers."""
         clock = self.ctx.clock
         jumps = JumpDetector(clock.now(), clock.monotonic())
+        self.stopping = stop
+        outages = 0
         try:
-            while not stop.is_set():
-                try:
-                    report = self.run_once()
-                except ServiceError as refusal:  # no valid policy yet: say so, try again
-                    log.error("dispatch refused: %s", refusal)
-                    stop.wait(HEARTBEAT_SECONDS)
-                    continue
-                if report.handled:
-                    log.info("dispatch: %s", report.summary())
-                now = clock.now()
-                due = self.store.next_due_time(now)
-                stop.wait(seconds_until(now, due, resync=HEARTBEAT_SECONDS))
-                jump = jumps.check(clock.now(), clock.monotonic())
-                if jump:
-                    log.warning("the clock jumped by %.0f s (sleep/resume?): rescheduling", jump)
+            with self._heartbeats():
+                while not stop.is_set():
+                    try:
+                        report = self.run_once()
+                        now = clock.now()
+                        due = self.store.next_due_time(now)
+                    except ServiceError as refusal:  # no valid policy yet: say so, try again
+                        log.error("dispatch refused: %s", refusal)
+                        stop.wait(RESYNC_S)
+                        continue
+                    except Exception as error:
+                        if not is_database_outage(error):
+                            raise
+                        self._outage(error)
+                        stop.wait(backoff(outages))
+                        outages += 1
+                        continue
+                    if outages or self._told:
+                        outages = 0
+                        log.info("the database is reachable again")
+                        self._tell(None)
+                    if report.handled:
+                        log.info("dispatch: %s", report.summary())
+                    stop.wait(seconds_until(now, due, resync=RESYNC_S))
+                    jump = jumps.check(clock.now(), clock.monotonic())
+                    if jump:
+                        log.warning(
+                            "the clock jumped by %.0f s (sleep/resume?): rescheduling", jump
+                        )
         finally:
             self.close()
 
     def heartbeat(self) -> None:
         self.store.beat(self.host, self.ctx.login, os.getpid(), __version__)
+
+    @contextmanager
+    def _heartbeats(self) -> Iterator[None]:
+        if self._beating:
+            yield
+            return
+        self._beating = True
+        try:
+            with _Beater(self.heartbeat):
+                yield
+        finally:
+            self._beating = False
+
+    def _outage(self, error: BaseException) -> None:
+        log.warning("the database is unreachable: %s", str(error).strip().splitlines()[0:1])
+        self._tell(DATABASE_UNREACHABLE)
+
+    def _tell(self, message: str | None) -> None:
+        if message == self._told:
+            return
+        self._told = message
+        if self.on_outage is not None:
+            self.on_outage(message)
+
+    def _durably(self, work: Callable[[], bool]) -> bool:
+        """A write that must not be lost (the outcome of a request that left): retried
+        through database outages until it commits, or until we are stopped."""
+        return retry_through_outage(work, self.stopping, on_outage=self._outage)
 
     def close(self) -> None:
         for publisher in self._publishers.values():
@@ -170,11 +293,20 @@ class Dispatcher:
         except send_checks.SendCheckError as refused:
             # Nothing of this entry was sent: a path, URL or file failed the send-time checks.
             self._finish(entry, S.FAILED, report.failed, "entry.refused", last_error=str(refused))
+        except ClaimLostError:
+            log.warning("entry %s was recovered by another dispatcher; not sending", entry.id)
+            self._versions.pop(entry.id, None)
+            return
         except CredentialsError as error:
             self._finish(entry, S.FAILED, report.failed, "entry.failed", last_error=str(error))
         except PublishError as error:
             self._on_error(entry, channel, error, report)
         except Exception as error:  # a bug of ours mid-publish: outcome unknown
+            if is_database_outage(error):
+                # Not an outcome: the pass is run again once the database answers, and this
+                # claim is recovered by what `request_started_at` says.
+                self._versions.pop(entry.id, None)
+                raise
             log.exception("unexpected error publishing entry %s", entry.id)
             kind = ErrorKind.TRANSIENT if self._idempotent(channel) else ErrorKind.UNKNOWN
             self._on_error(entry, channel, PublishError(kind, f"内部エラー: {error}"), report)
@@ -245,6 +377,11 @@ class Dispatcher:
             image_urls=checked.image_urls,
             resume_state=checked.resume_state,
         )
+        # Its own committed step just before the request leaves: a crash after it means "may
+        # have left"; losing this CAS means another dispatcher recovered the entry.
+        if not self.store.mark_request_started(entry.id, versions[entry.id], self.ctx.clock.now()):
+            raise ClaimLostError(entry.id)
+        versions[entry.id] += 1
         return publisher.publish(request, progress=report_progress, save_resume=save_resume)
 
     def _on_error(
@@ -301,25 +438,39 @@ class Dispatcher:
         action: str,
         **fields: object,
     ) -> None:
+        """Record an outcome and its audit row in one transaction, through outages."""
         version = self._versions.pop(entry.id, entry.version)
-        if not self.store.transition(entry.id, S.SENDING, version, new_state, **fields):  # type: ignore[arg-type]
-            log.error(
-                "entry %s changed under the dispatcher; not recorded as %s", entry.id, new_state
-            )
-            return
-        bucket.append(entry.id)
         details = {
             k: v
             for k, v in fields.items()
             if k in ("remote_id", "remote_url", "last_error", "attempts")
         }
-        audit.record(
-            self.ctx,
-            action,
-            f"entry:{entry.id}",
-            {"channel": entry.channel_key, "item": entry.item_id, **details},
-            actor=f"dispatcher@{self.host}",
-        )
+        if new_state is not S.SENDING:
+            fields.setdefault("request_started_at", None)
+
+        def record() -> bool:
+            row = audit.pending(
+                self.ctx,
+                action,
+                f"entry:{entry.id}",
+                {"channel": entry.channel_key, "item": entry.item_id, **details},
+                actor=f"dispatcher@{self.host}",
+            )
+            return self.store.transition(
+                entry.id,
+                S.SENDING,
+                version,
+                new_state,
+                audit=row,
+                **fields,  # type: ignore[arg-type]
+            )
+
+        if not self._durably(record):
+            log.error(
+                "entry %s changed under the dispatcher; not recorded as %s", entry.id, new_state
+            )
+            return
+        bucket.append(entry.id)
 
     # -- housekeeping ----------------------------------------------------------------------
 
@@ -348,17 +499,32 @@ class Dispatcher:
                 actor=f"dispatcher@{self.host}",
             )
 
-    def recover_stale(self, now: datetime, report: DispatchReport) -> None:
-        """Entries a dead dispatcher left in `sending`: never re-sent blindly."""
-        for entry in self.store.sending_claimed_before(now - STALE_CLAIM):
+    def recover_orphans(self, now: datetime, report: DispatchReport) -> None:
+        """Entries left in `sending` by a dead dispatcher (no heartbeat for HEARTBEAT_STALE, or
+        a dead process on this PC), or by this one before a lost connection. One whose
+        request never started is simply queued again; one whose request may have left is
+        resumed where that is safe (LINE's retry key, YouTube's session), else `unknown`."""
+        also = [self.host, *self._dead_on_this_pc()]
+        for entry in self.store.orphaned_claims(now - HEARTBEAT_STALE, also):
             channel = self.store.get_channel(entry.channel_key)
-            if channel is not None and self._idempotent(channel):
+            if entry.request_started_at is None:
                 self._finish(
                     entry,
                     S.RETRY_WAIT,
                     report.retrying,
                     "entry.recovered",
                     next_attempt_at=now,
+                    claimed_by=None,
+                    last_error=None,
+                )
+            elif channel is not None and self._idempotent(channel):
+                self._finish(
+                    entry,
+                    S.RETRY_WAIT,
+                    report.retrying,
+                    "entry.recovered",
+                    next_attempt_at=now,
+                    claimed_by=None,
                     last_error="送信中に中断されました。再開します。",
                 )
             else:
@@ -370,6 +536,33 @@ class Dispatcher:
                     last_error="送信中に中断されました。投稿されたか確認してください。",
                 )
 
+    def recover_stale(self, now: datetime, report: DispatchReport) -> None:
+        """Old name of :meth:`recover_orphans`."""
+        self.recover_orphans(now, report)
+
+    def _dead_on_this_pc(self) -> list[str]:
+        """Heartbeats of this PC whose process is gone: no need to wait for them to go stale."""
+        prefix = f"{self.host_name}:"
+        return [
+            beat.host_id
+            for beat in self.store.list_heartbeats()
+            if beat.host_id.startswith(prefix)
+            and beat.host_id != self.host
+            and not _pid_alive(beat.pid)
+        ]
+
+    def _release(self, entries: list[Entry], report: DispatchReport) -> None:
+        """Claimed but not started when asked to stop: back in the queue for anyone."""
+        for entry in entries:
+            self._finish(
+                entry,
+                S.RETRY_WAIT,
+                report.retrying,
+                "entry.released",
+                next_attempt_at=self.ctx.clock.now(),
+                claimed_by=None,
+            )
+
     def _idempotent(self, channel: Channel) -> bool:
         from kodaira_desktop.platforms.registry import RETRY_SAFE_PLATFORMS
 
@@ -379,11 +572,16 @@ class Dispatcher:
         publisher = self._publishers.get(channel.key)
         if publisher is None:
             from kodaira_desktop.platforms.registry import REQUIRED_FIELDS
+            from kodaira_desktop.security.secrets import KeyringUnavailableError
 
             try:
                 credentials = self.ctx.secrets.get_channel_credentials(
                     channel.key, REQUIRED_FIELDS[channel.platform]
                 )
+            except KeyringUnavailableError as error:
+                # Locked (or no keyring on this PC): nothing is sent; retried later, as a
+                # keyring is usually unlocked again by logging in.
+                raise PublishError(ErrorKind.TRANSIENT, str(error)) from error
             except Exception as error:
                 raise CredentialsError(
                     f"{channel.display_name} の認証情報がありません。課長が "

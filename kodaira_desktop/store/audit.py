@@ -8,6 +8,7 @@ other writers), so two PCs appending at once take turns and each row links to it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,15 @@ from kodaira_desktop.store.tables import AuditHeadRow, AuditLogRow
 from kodaira_desktop.store.types import require_aware
 
 ComputeHash = Callable[[AuditRecord], str]
+
+
+@dataclass(frozen=True)
+class AuditAppend:
+    """An audit row to append in the same transaction as the change it records."""
+
+    fields: AuditFields
+    compute_hash: ComputeHash
+
 
 _HEAD_ID = 1
 _READ_BATCH = 500

@@ -7,6 +7,7 @@ loses. That is what makes "published exactly once" hold across PCs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Final, TypedDict, Unpack
 
@@ -17,7 +18,8 @@ from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.domain.states import EntryState, require_transition
 from kodaira_desktop.store import entry_queries as eq
 from kodaira_desktop.store._base import StoreBase, affected_rows
-from kodaira_desktop.store.tables import ChannelRow, EntryRow
+from kodaira_desktop.store.audit import AuditAppend, append_audit
+from kodaira_desktop.store.tables import ChannelRow, EntryRow, HeartbeatRow
 from kodaira_desktop.store.types import UTCDateTime, require_aware
 
 DEFAULT_CLAIM_BATCH = 20
@@ -35,12 +37,13 @@ class EntryFields(TypedDict, total=False):
     last_error: str | None
     claimed_by: str | None
     claimed_at: datetime | None
+    request_started_at: datetime | None
     published_at: datetime | None
 
 
 _FIELD_NAMES: Final = frozenset(EntryFields.__annotations__)
 _DATETIME_FIELDS: Final = frozenset(
-    {"scheduled_at", "next_attempt_at", "claimed_at", "published_at"}
+    {"scheduled_at", "next_attempt_at", "claimed_at", "request_started_at", "published_at"}
 )
 
 
@@ -51,10 +54,14 @@ class ClaimStore(StoreBase):
         expected_state: EntryState,
         expected_version: int,
         new_state: EntryState,
+        *,
+        audit: AuditAppend | None = None,
         **fields: Unpack[EntryFields],
     ) -> bool:
         """Move an entry to ``new_state`` if it is still as the caller last saw it.
 
+        ``audit``, when given, is appended to the audit log in the same transaction: the
+        change and its record commit together or not at all (nothing when the CAS loses).
         Returns False when someone else changed it first (stale state or version); raises
         :class:`~kodaira_desktop.domain.states.TransitionError` for a change the life cycle
         never allows.
@@ -63,7 +70,40 @@ class ClaimStore(StoreBase):
         values = _checked(dict(fields))
         values["updated_at"] = self._now()
         with self._db.write() as session:
-            return _cas(session, entry_id, expected_state, expected_version, new_state, values)
+            won = _cas(session, entry_id, expected_state, expected_version, new_state, values)
+            if won and audit is not None:
+                append_audit(session, audit.fields, audit.compute_hash)
+            return won
+
+    def mark_request_started(self, entry_id: int, expected_version: int, now: datetime) -> bool:
+        """Commit, in its own step, that the request of a claimed entry is about to leave.
+
+        False when the claim was lost (recovered by another dispatcher): the caller must not
+        send. After a crash, ``request_started_at`` tells "may have left" from "never sent".
+        """
+        values: dict[str, object] = {
+            "request_started_at": require_aware(now, "now"),
+            "updated_at": self._now(),
+        }
+        with self._db.write() as session:
+            return _cas(
+                session, entry_id, EntryState.SENDING, expected_version, EntryState.SENDING, values
+            )
+
+    def orphaned_claims(self, alive_since: datetime, also: Collection[str] = ()) -> list[Entry]:
+        """Entries in ``sending`` whose dispatcher is gone: no heartbeat since
+        ``alive_since`` (killed, PC off, network lost), none at all, or one of ``also``
+        (claimers known to be dead, or the caller's own leftovers between passes)."""
+        alive_since = require_aware(alive_since, "alive_since")
+        alive = select(HeartbeatRow.host_id).where(HeartbeatRow.last_seen >= alive_since)
+        gone = or_(EntryRow.claimed_by.is_(None), EntryRow.claimed_by.not_in(alive))
+        if also:
+            gone = or_(gone, EntryRow.claimed_by.in_(list(also)))
+        query = eq.ordered(
+            eq.entries_query().where(EntryRow.state == EntryState.SENDING.value, gone)
+        )
+        with self._db.read() as session:
+            return eq.load_entries(session, query)
 
     def claim_due(
         self, now: datetime, claimer: str, limit: int = DEFAULT_CLAIM_BATCH
@@ -86,6 +126,7 @@ class ClaimStore(StoreBase):
         values: dict[str, object] = {
             "claimed_by": claimer,
             "claimed_at": now,
+            "request_started_at": None,
             "updated_at": self._now(),
         }
         with self._db.write() as session:

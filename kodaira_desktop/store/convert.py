@@ -84,6 +84,7 @@ def entry(row: EntryRow, item_text: str) -> Entry:
         published_at=row.published_at,
         updated_at=row.updated_at,
         version=row.version,
+        request_started_at=row.request_started_at,
     )
 
 

@@ -99,6 +99,7 @@ class EntryRow(Base):
         UniqueConstraint("item_id", "channel_key"),
         Index(None, "state", "scheduled_at"),
         Index(None, "state", "next_attempt_at"),
+        Index(None, "state", "claimed_by"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -117,6 +118,8 @@ class EntryRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(255))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Committed just before the HTTP request leaves: set means "the request may have left".
+    request_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, server_default=sql_text("1"))

@@ -40,13 +40,14 @@ class _Relay(QObject):
     passed = Signal(object)  # DispatchReport
     progress = Signal(int, object, object)  # entry id, done, total (bytes may pass 2**31)
     failed = Signal(str)
+    outage = Signal(object)  # str while the database is unreachable, None once it is back
 
 
 class _ReportingDispatcher(Dispatcher):
     """The engine, telling the relay after every pass."""
 
     def __init__(self, ctx: AppContext, relay: _Relay) -> None:
-        super().__init__(ctx, progress=self._on_progress)
+        super().__init__(ctx, progress=self._on_progress, on_outage=self._on_outage)
         self._relay = relay
 
     def run_once(self) -> DispatchReport:
@@ -56,6 +57,9 @@ class _ReportingDispatcher(Dispatcher):
 
     def _on_progress(self, entry: Entry, done: int, total: int) -> None:
         _emit(self._relay.progress, entry.id, done, total)
+
+    def _on_outage(self, message: str | None) -> None:
+        _emit(self._relay.outage, message)
 
 
 def _emit(signal: SignalInstance, *args: object) -> None:
@@ -72,6 +76,8 @@ class DispatchWorker(QObject):
     passFinished = Signal(object)  # noqa: N815 — the DispatchReport
     uploadProgress = Signal(int, object, object)  # noqa: N815 — entry id, done, total
     errorOccurred = Signal(str)  # noqa: N815 — one sentence in Japanese
+    #: The database became unreachable (a message) or reachable again (None).
+    databaseOutage = Signal(object)  # noqa: N815
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +90,7 @@ class DispatchWorker(QObject):
         self._relay.passed.connect(self._on_passed, queued)
         self._relay.progress.connect(self.uploadProgress, queued)
         self._relay.failed.connect(self.errorOccurred, queued)
+        self._relay.outage.connect(self.databaseOutage, queued)
 
     @property
     def running(self) -> bool:

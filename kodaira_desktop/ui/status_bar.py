@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from kodaira_desktop.domain.records import Entry, Heartbeat, User
 from kodaira_desktop.services import queries
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.services.outage import DATABASE_UNREACHABLE
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, OK_COLOUR
 from kodaira_desktop.ui.dispatch_worker import DispatchWorker
 from kodaira_desktop.ui.workers import TaskRunner
 
+#: While the database is unreachable, the status bar asks again this often.
+OUTAGE_RECHECK_MS = 5_000
 ROLE_LABELS = {"staff": "担当者", "chief": "秘書広報課長"}
 TRUST_ROOT_MISSING = "信頼の基点が未設定：緊急投稿の承認を確認できません"
 
@@ -62,6 +65,14 @@ class QueueStatusBar(QStatusBar):
         self.dispatch_error_label = QLabel("⚠ 送信処理のエラー")
         self.dispatch_error_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
         self.dispatch_error_label.hide()
+        self.connection_label = QLabel(DATABASE_UNREACHABLE)
+        self.connection_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        self.connection_label.setToolTip(
+            "データベース（共有サーバー）に接続できません。ネットワークやサーバーが戻れば、"
+            "自動的に再接続します。送信処理も再接続を待って続けます。"
+        )
+        self.connection_label.hide()
+        self.addPermanentWidget(self.connection_label)
         for label in (self.database_label, self.user_label, self.dispatcher_label):
             self.addPermanentWidget(label)
         self.addPermanentWidget(self.dispatch_error_label)
@@ -92,11 +103,16 @@ class QueueStatusBar(QStatusBar):
         self._runner.start(ask, self._show, self._show_failure)
 
     def _show_failure(self, message: str) -> None:
+        unreachable = message == DATABASE_UNREACHABLE
+        self.connection_label.setVisible(unreachable)
+        if unreachable:  # look again soon: the label clears by itself once it answers
+            QTimer.singleShot(OUTAGE_RECHECK_MS, self.refresh)
         self.dispatcher_label.setText("送信処理：確認できません")
         self.dispatcher_label.setToolTip(message)
         self.refreshed.emit()
 
     def _show(self, health: QueueHealth) -> None:
+        self.connection_label.hide()
         if health.alive:
             hosts = "、".join(sorted({h.host_id for h in health.alive}))
             self.dispatcher_label.setText("送信処理：稼働中")
@@ -131,6 +147,11 @@ class QueueStatusBar(QStatusBar):
         worker.uploadProgress.connect(self.show_upload_progress)
         worker.errorOccurred.connect(self.show_dispatch_error)
         worker.passFinished.connect(self._dispatch_pass_finished)
+        worker.databaseOutage.connect(self.show_outage)
+
+    def show_outage(self, message: str | None) -> None:
+        """The dispatcher lost (a message) or regained (None) the database."""
+        self.connection_label.setVisible(message is not None)
 
     def show_upload_progress(self, entry_id: int, done: int, total: int) -> None:
         if total > 0:

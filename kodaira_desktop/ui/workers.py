@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance, Slot
 
 from kodaira_desktop.services.context import ServiceError
+from kodaira_desktop.services.outage import DATABASE_UNREACHABLE, is_database_outage
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ class _Task(QRunnable):
         except ServiceError as error:
             self._report(self.signals.failed, str(error))
         except Exception as error:  # a worker reports; it never dies silently
+            if is_database_outage(error):
+                log.warning("the database is unreachable: %s", error)
+                self._report(self.signals.failed, DATABASE_UNREACHABLE)
+                return
             log.exception("background task failed")
             self._report(self.signals.failed, f"予期しないエラーが発生しました：{error}")
         else:

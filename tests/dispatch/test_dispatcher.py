@@ -163,12 +163,19 @@ def test_entries_left_sending_by_a_dead_dispatcher_are_never_resent_blindly(
 ) -> None:
     x_item = queue(ctx, "x-city")
     line_item = queue(ctx, "line")
-    assert len(ctx.store.claim_due(clock.now(), "pc-that-crashed")) == 2
+    never_started = queue(ctx, "facebook")
+    claimed = ctx.store.claim_due(clock.now(), "pc-that-crashed")
+    assert len(claimed) == 3
+    for entry in claimed:  # the requests of X and LINE had left when the PC died
+        if entry.channel_key != "facebook":
+            assert ctx.store.mark_request_started(entry.id, entry.version, clock.now())
     clock.advance(20 * 60)
     Dispatcher(ctx).run_once()
     assert states(ctx, x_item) == {"x-city": S.UNKNOWN}
     assert states(ctx, line_item) == {"line": S.PUBLISHED}  # the retry key makes it safe
+    assert states(ctx, never_started) == {"facebook": S.PUBLISHED}  # never sent: just sent
     assert services.x.tweets == []
+    assert len(services.facebook.posts) == 1
 
 
 def test_heartbeat_shows_a_live_dispatcher(ctx: AppContext) -> None:

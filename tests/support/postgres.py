@@ -84,11 +84,15 @@ def find_bindir() -> Path | None:
 class ThrowawayCluster:
     """initdb + pg_ctl in a temporary directory, on a free port of 127.0.0.1."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
+        """``durable``: commits survive a crash of the server (``synchronous_commit`` on), for
+        tests that crash it; otherwise the fastest settings."""
         self._bindir = bindir
         self._root = Path(tempfile.mkdtemp(prefix="kodaira-pg-"))
         self._data = self._root / "data"
         self._as_root = os.geteuid() == 0
+        self._options = ""
+        self._durable = durable
 
     def start(self) -> PostgresServer:
         password = secrets.token_urlsafe(16)
@@ -111,12 +115,28 @@ class ThrowawayCluster:
         port = _free_port()
         options = (
             f"-p {port} -c listen_addresses=127.0.0.1 -k {self._root} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
+            "-c fsync=off -c full_page_writes=off -c max_connections=200"
         )
-        log = self._root / "server.log"
-        self._run("pg_ctl", "-D", str(self._data), "-l", str(log), "-o", options, "-w", "start")
+        if not self._durable:
+            options += " -c synchronous_commit=off"
+        self._options = options
+        self._pg_ctl_start()
         return PostgresServer(host="127.0.0.1", port=port, user="postgres", password=password)
+
+    def _pg_ctl_start(self) -> None:
+        log = self._root / "server.log"
+        self._run(
+            "pg_ctl", "-D", str(self._data), "-l", str(log), "-o", self._options, "-w", "start"
+        )  # fmt: skip
+
+    def crash(self) -> None:
+        """Stop the server the hard way (``-m immediate``: every connection cut, no shutdown
+        checkpoint), as a power cut or a killed service would."""
+        self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
+
+    def start_again(self) -> None:
+        """Start a crashed or stopped server on the same port, with the same data."""
+        self._pg_ctl_start()
 
     def stop(self) -> None:
         try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kodaira_desktop import __version__
+from kodaira_desktop.dispatch.pacing import Pacer, pacing_message
 from kodaira_desktop.dispatch.retry import RetryPolicy
 from kodaira_desktop.dispatch.wakeup import JumpDetector, seconds_until
 from kodaira_desktop.domain.records import Channel, Entry, Item
@@ -52,10 +53,13 @@ class DispatchReport:
     failed: list[int] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)
     held: list[int] = field(default_factory=list)
+    #: Put off to stay under the service's rate limit (dispatch/pacing.py).
+    paced: list[int] = field(default_factory=list)
 
     @property
     def handled(self) -> int:
-        return sum(map(len, (self.published, self.retrying, self.failed, self.unknown, self.held)))
+        lists = (self.published, self.retrying, self.failed, self.unknown, self.held, self.paced)
+        return sum(map(len, lists))
 
     def summary(self) -> str:
         return (
@@ -78,6 +82,7 @@ class Dispatcher:
         rand: Callable[[], float] = random.random,
         progress: ProgressHook | None = None,
         client_timeout: float = 30.0,
+        pacer: Pacer | None = None,
     ) -> None:
         self.ctx = ctx
         self.store = ctx.store
@@ -90,6 +95,9 @@ class Dispatcher:
         self._publishers: dict[str, Publisher] = {}
         #: The version of each entry being sent, as progress (resume state) bumps it.
         self._versions: dict[int, int] = {}
+        #: Per-account send slots under the documented rate limits; entry id -> its slot.
+        self.pacer = pacer or Pacer()
+        self._slots: dict[int, datetime] = {}
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -151,6 +159,14 @@ class Dispatcher:
         if refusal is not None:
             self._finish(entry, S.HELD, report.held, "entry.held", last_error=refusal)
             return
+        slot = self._pace(entry, channel, now)
+        if slot is not None:
+            message = pacing_message(self.ctx.policy.localize(slot))
+            self._finish(
+                entry, S.RETRY_WAIT, report.paced, "entry.paced", next_attempt_at=slot,
+                last_error=message,
+            )  # fmt: skip
+            return
         try:
             publisher = self._publisher(channel)
             result = self._publish(publisher, entry, item, channel)
@@ -174,6 +190,19 @@ class Dispatcher:
                 last_error=None,
                 resume_state=None,
             )
+
+    def _pace(self, entry: Entry, channel: Channel, now: datetime) -> datetime | None:
+        """None to send now; otherwise the slot (under the account's rate limit) to wait for."""
+        slot = self._slots.pop(entry.id, None)
+        if slot is not None and slot <= now:
+            return None  # its reserved slot has come
+        slot = self.pacer.reserve(channel.key, channel.platform, now)
+        if slot <= now:
+            return None
+        if not self.ctx.policy.check(slot).allowed and self._send_time_refusal_at(entry, slot):
+            return self.ctx.policy.next_allowed(slot)  # asks the bucket again then
+        self._slots[entry.id] = slot
+        return slot
 
     def _send_time_refusal(self, item: Item, now: datetime) -> str | None:
         decision = self.ctx.policy.check(now)

@@ -8,6 +8,7 @@ and recorded. An outcome that is not known is never sent again automatically.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import socket
@@ -44,6 +45,8 @@ ProgressHook = Callable[[Entry, int, int], None]
 #: An entry left in `sending` this long by a dispatcher that died is recovered.
 STALE_CLAIM = timedelta(minutes=15)
 HEARTBEAT_SECONDS = 30.0
+#: While sleeping, look this often for entries that fell due sooner (added meanwhile).
+POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -128,12 +131,23 @@ class Dispatcher:
                     log.info("dispatch: %s", report.summary())
                 now = clock.now()
                 due = self.store.next_due_time(now)
-                stop.wait(seconds_until(now, due, resync=HEARTBEAT_SECONDS))
+                self._wait_for_due(stop, seconds_until(now, due, resync=HEARTBEAT_SECONDS))
                 jump = jumps.check(clock.now(), clock.monotonic())
                 if jump:
                     log.warning("the clock jumped by %.0f s (sleep/resume?): rescheduling", jump)
         finally:
             self.close()
+
+    def _wait_for_due(self, stop: threading.Event, seconds: float) -> None:
+        """Sleep ``seconds``, looking every POLL_SECONDS (one indexed query) for an entry that
+        fell due sooner: one queued meanwhile here or on another PC goes out within a second."""
+        for _ in range(max(1, math.ceil(seconds / POLL_SECONDS))):
+            if stop.wait(min(POLL_SECONDS, seconds)):
+                return
+            now = self.ctx.clock.now()
+            due = self.store.next_due_time(now)
+            if due is not None and due <= now:
+                return
 
     def heartbeat(self) -> None:
         self.store.beat(self.host, self.ctx.login, os.getpid(), __version__)

@@ -18,7 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_entries_scheduled_at_id", "entries", ["scheduled_at", "id"])
-    op.create_index("ix_entries_channel_key_scheduled_at", "entries", ["channel_key", "scheduled_at"])
+    op.create_index(
+        "ix_entries_channel_key_scheduled_at", "entries", ["channel_key", "scheduled_at"]
+    )
     op.create_index("ix_entries_item_id", "entries", ["item_id"])
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
 

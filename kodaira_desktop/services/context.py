@@ -55,6 +55,7 @@ class AppContext:
         env = dict(os.environ if environ is None else environ)
         paths = resolve_paths(env)
         policy = load_policy(policy_file) if policy_file else PostingPolicy.default()
+        policy.holiday_cache_dir = paths.cache_dir
         return cls(
             paths=paths,
             policy=policy,

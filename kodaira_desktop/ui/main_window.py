@@ -12,9 +12,9 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui.workers import TaskRunner
@@ -69,11 +69,27 @@ class MainWindow(QMainWindow):
         else:
             self._build(self._find_user())
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        super().paintEvent(event)
-        if not self._painted:
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        app = QApplication.instance()
+        if not self._painted and app is not None:
+            app.installEventFilter(self)  # until the first paint of this window or a child
+        if self.is_built:
+            self.dispatch.start()  # the GUI's dispatcher runs while the window is open
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            not self._painted
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and (watched is self or self.isAncestorOf(watched))
+        ):
             self._painted = True
-            self.firstPainted.emit()
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            QTimer.singleShot(0, self.firstPainted.emit)  # once this paint is done
+        return super().eventFilter(watched, event)
 
     def _load_after_paint(self) -> None:
         """Open the database off the GUI thread, then build the tabs."""
@@ -224,11 +240,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TAB_COMPOSER)
 
     # -- closing ---------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self.is_built:
-            self.dispatch.start()  # the GUI's dispatcher runs while the window is open
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.shut_down()

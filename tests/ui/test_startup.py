@@ -19,18 +19,19 @@ HEAVY = ("sqlalchemy", "alembic", "httpx", "keyring", "cryptography", "holidays"
 #: Runs the real entry point with --smoke-paint and notes what was imported at the first paint.
 SPY = """
 import json, sys
+from PySide6.QtCore import QEvent
 from kodaira_desktop import cli
 from kodaira_desktop.ui import main_window
 
 seen = []
-original = main_window.MainWindow.paintEvent
+original = main_window.MainWindow.eventFilter
 
-def spy(self, event):
-    if not seen:
+def spy(self, watched, event):
+    if not seen and event.type() == QEvent.Type.Paint:
         seen.append(sorted(m for m in {heavy!r} if m in sys.modules))
-    original(self, event)
+    return original(self, watched, event)
 
-main_window.MainWindow.paintEvent = spy
+main_window.MainWindow.eventFilter = spy
 code = cli.main(["--database", {url!r}, "--smoke-paint"])
 print(json.dumps({{"code": code, "at_first_paint": seen[0] if seen else None}}))
 """

@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window, wait until the current month is shown, and exit 0",
     )
+    parser.add_argument(
+        "--smoke-paint",
+        action="store_true",
+        help="open the window and exit 0 right after its first paint",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = commands.add_parser("init", help="create or upgrade the database, create the chief")
@@ -209,7 +214,7 @@ def _open_gui(args: argparse.Namespace) -> int:
     ctx = AppContext.create(database=args.database, policy_file=args.policy, login=args.user)
     configure_logging(ctx.paths.log_dir, debug=args.debug)
     try:
-        return run_gui(ctx, smoke=args.smoke)
+        return run_gui(ctx, smoke=args.smoke, smoke_paint=args.smoke_paint)
     finally:
         ctx.close()
 

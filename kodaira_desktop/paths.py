@@ -34,6 +34,11 @@ class AppPaths:
         return self.data_dir / "backups"
 
     @property
+    def cache_dir(self) -> Path:
+        """Tables worth keeping between runs (holidays); safe to delete."""
+        return self.data_dir / "cache"
+
+    @property
     def drafts_dir(self) -> Path:
         return self.data_dir / "drafts"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kodaira_desktop.policy.config import PolicyConfig, PolicyError
@@ -57,6 +57,8 @@ class PostingPolicy:
         if self.config.start >= self.config.end:
             raise PolicyError("the window's start must be before its end", key="start")
         self._holiday_years: dict[int, dict[date, str]] = {}
+        #: Where holiday tables are kept between runs (None: built in memory only).
+        self.holiday_cache_dir: Path | None = None
         self.day_status = lru_cache(maxsize=8192)(self._compute_day_status)
 
     @classmethod
@@ -71,7 +73,7 @@ class PostingPolicy:
     def _holidays_of(self, year: int) -> dict[date, str]:
         table = self._holiday_years.get(year)
         if table is None:
-            table = _load_holidays(self.config.holidays, year)
+            table = _load_holidays(self.config.holidays, year, self.holiday_cache_dir)
             self._holiday_years[year] = table
         return table
 
@@ -157,11 +159,9 @@ class PostingPolicy:
         return "・".join(labels)
 
 
-def _load_holidays(country: str | None, year: int) -> dict[date, str]:
+def _load_holidays(country: str | None, year: int, folder: Path | None) -> dict[date, str]:
     if country is None:
         return {}
-    import holidays  # imported on first use: building the table is not free
+    from kodaira_desktop.policy.holiday_cache import holidays_for
 
-    language = "ja" if country == "JP" else None
-    table: Any = holidays.country_holidays(country, years=year, language=language)
-    return {day: str(name) for day, name in table.items()}
+    return holidays_for(country, year, folder)

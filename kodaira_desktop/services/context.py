@@ -58,6 +58,7 @@ class AppContext:
         env = dict(os.environ if environ is None else environ)
         paths = resolve_paths(env)
         policy = load_policy(policy_file) if policy_file else PostingPolicy.default()
+        policy.holiday_cache_dir = paths.cache_dir
         return cls(
             paths=paths,
             policy=policy,
@@ -86,9 +87,17 @@ class AppContext:
 
     @cached_property
     def database(self) -> Database:
-        """The database, created or upgraded to the current schema (backed up first)."""
+        """The database, created or upgraded to the current schema (backed up first).
+
+        One query tells whether the schema is current; Alembic is imported only when it is
+        behind. A schema newer than this app knows is refused (ServiceError, invalid).
+        """
         from kodaira_desktop.store.engine import open_database
-        from kodaira_desktop.store.migrate import upgrade_database
+        from kodaira_desktop.store.schema_version import (
+            SchemaState,
+            check_schema,
+            newer_schema_message,
+        )
 
         if self.database_url.startswith("sqlite"):
             self.paths.data_dir.mkdir(parents=True, exist_ok=True)
@@ -96,7 +105,14 @@ class AppContext:
             self.database_url,
             password_provider=lambda: self.secrets.get_secret(DATABASE_PASSWORD_SECRET),
         )
-        upgrade_database(database, self.paths.backup_dir)
+        check = check_schema(database)
+        if check.state is SchemaState.NEWER:
+            database.dispose()
+            raise ServiceError(newer_schema_message(check), invalid=True)
+        if check.state is SchemaState.BEHIND:
+            from kodaira_desktop.store.migrate import upgrade_database
+
+            upgrade_database(database, self.paths.backup_dir)
         return database
 
     @cached_property

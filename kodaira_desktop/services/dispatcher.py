@@ -8,6 +8,7 @@ and recorded. An outcome that is not known is never sent again automatically.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import secrets
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kodaira_desktop import __version__
+from kodaira_desktop.dispatch.pacing import Pacer, pacing_message
 from kodaira_desktop.dispatch.retry import RetryPolicy
 from kodaira_desktop.dispatch.wakeup import JumpDetector, seconds_until
 from kodaira_desktop.domain.records import Channel, Entry, Item
@@ -64,6 +66,8 @@ OutageHook = Callable[[str | None], None]
 
 class ClaimLostError(Exception):
     """Another dispatcher recovered this entry (ours was thought dead): do not send it."""
+#: While sleeping, look this often for entries that fell due sooner (added meanwhile).
+POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -73,10 +77,13 @@ class DispatchReport:
     failed: list[int] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)
     held: list[int] = field(default_factory=list)
+    #: Put off to stay under the service's rate limit (dispatch/pacing.py).
+    paced: list[int] = field(default_factory=list)
 
     @property
     def handled(self) -> int:
-        return sum(map(len, (self.published, self.retrying, self.failed, self.unknown, self.held)))
+        lists = (self.published, self.retrying, self.failed, self.unknown, self.held, self.paced)
+        return sum(map(len, lists))
 
     def summary(self) -> str:
         return (
@@ -141,6 +148,7 @@ class Dispatcher:
         progress: ProgressHook | None = None,
         client_timeout: float = 30.0,
         on_outage: OutageHook | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.ctx = ctx
         self.store = ctx.store
@@ -162,6 +170,9 @@ class Dispatcher:
         self.stopping = threading.Event()
         self._beating = False
         self._told: str | None = None
+        #: Per-account send slots under the documented rate limits; entry id -> its slot.
+        self.pacer = pacer or Pacer()
+        self._slots: dict[int, datetime] = {}
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -226,7 +237,7 @@ class Dispatcher:
                         self._tell(None)
                     if report.handled:
                         log.info("dispatch: %s", report.summary())
-                    stop.wait(seconds_until(now, due, resync=RESYNC_S))
+                    self._wait_for_due(stop, seconds_until(now, due, resync=RESYNC_S))
                     jump = jumps.check(clock.now(), clock.monotonic())
                     if jump:
                         log.warning(
@@ -234,6 +245,17 @@ class Dispatcher:
                         )
         finally:
             self.close()
+
+    def _wait_for_due(self, stop: threading.Event, seconds: float) -> None:
+        """Sleep ``seconds``, looking every POLL_SECONDS (one indexed query) for an entry that
+        fell due sooner: one queued meanwhile here or on another PC goes out within a second."""
+        for _ in range(max(1, math.ceil(seconds / POLL_SECONDS))):
+            if stop.wait(min(POLL_SECONDS, seconds)):
+                return
+            now = self.ctx.clock.now()
+            due = self.store.next_due_time(now)
+            if due is not None and due <= now:
+                return
 
     def heartbeat(self) -> None:
         self.store.beat(self.host, self.ctx.login, os.getpid(), __version__)
@@ -287,6 +309,14 @@ class Dispatcher:
         if refusal is not None:
             self._finish(entry, S.HELD, report.held, "entry.held", last_error=refusal)
             return
+        slot = self._pace(entry, channel, now)
+        if slot is not None:
+            message = pacing_message(self.ctx.policy.localize(slot))
+            self._finish(
+                entry, S.RETRY_WAIT, report.paced, "entry.paced", next_attempt_at=slot,
+                last_error=message,
+            )  # fmt: skip
+            return
         try:
             publisher = self._publisher(channel)
             result = self._publish(publisher, entry, item, channel)
@@ -327,6 +357,19 @@ class Dispatcher:
         if self.policy is None:
             self.policy = policy_in_force(self.ctx)
         return self.policy
+
+    def _pace(self, entry: Entry, channel: Channel, now: datetime) -> datetime | None:
+        """None to send now; otherwise the slot (under the account's rate limit) to wait for."""
+        slot = self._slots.pop(entry.id, None)
+        if slot is not None and slot <= now:
+            return None  # its reserved slot has come
+        slot = self.pacer.reserve(channel.key, channel.platform, now)
+        if slot <= now:
+            return None
+        if not self._in_force().check(slot).allowed and self._send_time_refusal_at(entry, slot):
+            return self._in_force().next_allowed(slot)  # asks the bucket again then
+        self._slots[entry.id] = slot
+        return slot
 
     def _send_time_refusal(self, item: Item, now: datetime) -> str | None:
         decision = self._in_force().check(now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
+from kodaira_desktop.domain.entry_query import EntryFilter, EntryOrder
 from kodaira_desktop.domain.records import (
     AuditRow,
     Channel,
@@ -42,6 +43,27 @@ def entries(
 ) -> list[Entry]:
     return ctx.store.list_entries(
         states=states, channels=channel_keys, start=start, end=end, limit=limit, offset=offset
+    )
+
+
+def entry_page(
+    ctx: AppContext, where: EntryFilter, order: EntryOrder, offset: int, limit: int
+) -> list[Entry]:
+    """One page of the queue table: filtered and sorted by the database (indexed)."""
+    return ctx.store.list_entries(
+        states=where.states,
+        channels=where.channels,
+        start=where.start,
+        end=where.end,
+        order=order,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def entry_count(ctx: AppContext, where: EntryFilter) -> int:
+    return ctx.store.count_entries(
+        states=where.states, channels=where.channels, start=where.start, end=where.end
     )
 
 

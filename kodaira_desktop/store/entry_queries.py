@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from kodaira_desktop.domain.entry_query import EntryOrder, SortKey
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.store import convert
@@ -19,15 +21,18 @@ def entries_query() -> Select[EntryRow, str]:
     return select(EntryRow, ItemRow.text).join(ItemRow, ItemRow.id == EntryRow.item_id)
 
 
+Q = TypeVar("Q", bound=Select[Any])
+
+
 def filtered(
-    query: Select[EntryRow, str],
+    query: Q,
     *,
     states: Collection[EntryState] | None = None,
     channels: Collection[str] | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
     item_id: int | None = None,
-) -> Select[EntryRow, str]:
+) -> Q:
     """Filters shared by listing and counting; ``[start, end)`` applies to ``scheduled_at``."""
     if states is not None:
         query = query.where(EntryRow.state.in_([state.value for state in states]))
@@ -42,8 +47,24 @@ def filtered(
     return query
 
 
-def ordered(query: Select[EntryRow, str]) -> Select[EntryRow, str]:
-    return query.order_by(EntryRow.scheduled_at, EntryRow.id)
+_SORT_COLUMNS: dict[SortKey, tuple[Any, ...]] = {
+    SortKey.SCHEDULED: (EntryRow.scheduled_at,),
+    SortKey.CHANNEL: (EntryRow.channel_key, EntryRow.scheduled_at),
+    SortKey.STATE: (EntryRow.state, EntryRow.scheduled_at),
+    SortKey.TEXT: (ItemRow.text,),
+    SortKey.ITEM: (EntryRow.item_id,),
+    SortKey.ERROR: (func.coalesce(EntryRow.last_error, ""),),
+}
+
+
+def ordered(query: Select[EntryRow, str], order: EntryOrder | None = None) -> Select[EntryRow, str]:
+    """By ``order`` (scheduled time by default), the entry id breaking ties, so that pages
+    fetched one by one line up. The usual orders run on indexes (migration 0006)."""
+    order = order or EntryOrder()
+    columns = (*_SORT_COLUMNS[order.key], EntryRow.id)
+    if order.descending:
+        return query.order_by(*(column.desc() for column in columns))
+    return query.order_by(*columns)
 
 
 def load_entries(session: Session, query: Select[EntryRow, str]) -> list[Entry]:
@@ -59,5 +80,10 @@ def load_by_ids(session: Session, ids: Sequence[int]) -> list[Entry]:
     return [found[i] for i in ids if i in found]
 
 
-def count(session: Session, query: Select[EntryRow, str]) -> int:
-    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def count_query() -> Select[tuple[int]]:
+    """``filtered`` this counts on the entries table alone (indexed, no join)."""
+    return select(func.count()).select_from(EntryRow)
+
+
+def count(session: Session, query: Select[Any]) -> int:
+    return session.scalar(query) or 0

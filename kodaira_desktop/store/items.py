@@ -10,6 +10,7 @@ from typing import Final
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kodaira_desktop.domain.entry_query import EntryOrder
 from kodaira_desktop.domain.records import Entry, Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState, can_transition
 from kodaira_desktop.store import entry_queries as eq
@@ -106,6 +107,7 @@ class ItemStore(StoreBase):
         item_id: int | None = None,
         limit: int | None = None,
         offset: int = 0,
+        order: EntryOrder | None = None,
     ) -> list[Entry]:
         """Entries by scheduled time; ``start``/``end`` bound ``scheduled_at`` as [start, end)."""
         query = eq.filtered(
@@ -116,7 +118,7 @@ class ItemStore(StoreBase):
             end=end,
             item_id=item_id,
         )
-        query = eq.ordered(query).offset(offset).limit(limit)
+        query = eq.ordered(query, order).offset(offset).limit(limit)
         with self._db.read() as session:
             return eq.load_entries(session, query)
 
@@ -129,7 +131,7 @@ class ItemStore(StoreBase):
         end: datetime | None = None,
     ) -> int:
         query = eq.filtered(
-            eq.entries_query(), states=states, channels=channels, start=start, end=end
+            eq.count_query(), states=states, channels=channels, start=start, end=end
         )
         with self._db.read() as session:
             return eq.count(session, query)

@@ -100,6 +100,9 @@ class EntryRow(Base):
         Index(None, "state", "scheduled_at"),
         Index(None, "state", "next_attempt_at"),
         Index(None, "state", "claimed_by"),
+        Index(None, "scheduled_at", "id"),
+        Index(None, "channel_key", "scheduled_at"),
+        Index(None, "item_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -171,6 +174,7 @@ class OverrideRequestRow(Base):
 
 class AuditLogRow(Base):
     __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "at"),)
 
     # Assigned by append_audit under a lock (not autoincrement): the hash covers it.
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

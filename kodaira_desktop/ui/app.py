@@ -13,32 +13,41 @@ from kodaira_desktop.ui.main_window import MainWindow
 
 #: A smoke run that has not shown the month by then has failed.
 SMOKE_TIMEOUT_MS = 60_000
+#: The exit code when the database cannot be opened (e.g. its schema is newer than the app).
+EXIT_INVALID = 2
 
 
-def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
-    """Show the main window. With ``smoke`` exit 0 as soon as it shows the current month with
-    its entries (1 if it does not)."""
+def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) -> int:
+    """Show the main window: its frame is painted first, then the database is opened and the
+    tabs built. With ``smoke`` exit 0 as soon as it shows the current month with its entries;
+    with ``smoke_paint`` right after the first paint (1 if that does not happen in time)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kodaira-desktop")
     app.setApplicationDisplayName("小平市 SNS投稿予約")
     translator = _install_qt_japanese(app)
     previous_hook = install_exception_hook()
-    window = MainWindow(ctx)
-    window.show()
-    if smoke:
+    window = MainWindow(ctx, deferred=True)
+    if smoke_paint:
+        window.firstPainted.connect(lambda: app.exit(0))
+    elif smoke:
+
+        def built(ok: bool) -> None:
+            if not ok:
+                app.exit(EXIT_INVALID)
+                return
+            window.calendar_panel.monthLoaded.connect(month_loaded)
 
         def month_loaded(_year: int, _month: int, _count: int) -> None:
             if window.shows_current_month():
                 app.exit(0)
 
-        window.calendar_panel.monthLoaded.connect(month_loaded)
+        window.built.connect(built)
+    if smoke or smoke_paint:
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(1))
+    window.show()
     code = app.exec()
-    window.dispatch.stop()  # app.exit() closes no window: stop the dispatcher here too
-    if window.composer is not None:
-        window.composer.flush_draft()
-    window.runner.wait()
+    window.shut_down()  # app.exit() closes no window: stop the dispatcher here too
     if translator is not None:
         app.removeTranslator(translator)
     sys.excepthook = previous_hook

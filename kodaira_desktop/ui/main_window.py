@@ -1,75 +1,165 @@
-"""The main window: the composer, the queue as a calendar and as a table, and a status bar."""
+"""The main window: the composer, the queue as a calendar and as a table, and a status bar.
+
+Start-up paints first, then loads: ``MainWindow(ctx, deferred=True)`` shows an empty frame (title,
+tab names, 「読み込み中…」) importing nothing but Qt; after its first paint the database is opened
+on a worker (SQLAlchemy imported there) and the tabs are built on the GUI thread. Without
+``deferred`` (tests, dialogs) everything is built at once.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
-from kodaira_desktop.domain.records import Item, User
-from kodaira_desktop.services import compose
-from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
-from kodaira_desktop.ui import prompts
-from kodaira_desktop.ui.composer import Composer
-from kodaira_desktop.ui.dispatch_worker import DispatchWorker
-from kodaira_desktop.ui.item_dialog import ItemDialog
-from kodaira_desktop.ui.oversight_tabs import install_oversight
-from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
-from kodaira_desktop.ui.queue_table import QueueTable
-from kodaira_desktop.ui.status_bar import QueueStatusBar
 from kodaira_desktop.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from kodaira_desktop.domain.records import Item, User
+    from kodaira_desktop.ui.composer import Composer
+    from kodaira_desktop.ui.dispatch_worker import DispatchWorker
+    from kodaira_desktop.ui.item_dialog import ItemDialog
+    from kodaira_desktop.ui.oversight_tabs import OversightTabs
+    from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
+    from kodaira_desktop.ui.queue_table import QueueTable
+    from kodaira_desktop.ui.status_bar import QueueStatusBar
 
 log = logging.getLogger(__name__)
 
 WINDOW_TITLE = "小平市 SNS投稿予約 — Kodaira Desktop"
 STATUS_REFRESH_MS = 30_000
 TAB_COMPOSER, TAB_CALENDAR, TAB_TABLE = 0, 1, 2
+TAB_TITLES = ("投稿を作成", "予約カレンダー", "予約一覧")
 
 
 class MainWindow(QMainWindow):
     #: The queue views were refreshed (after start-up, a submission, a cancellation …).
     queueRefreshed = Signal()  # noqa: N815 — Qt signal naming
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    #: The window was painted for the first time.
+    firstPainted = Signal()  # noqa: N815
+    #: Deferred start-up finished (True) or the database could not be opened (False).
+    built = Signal(bool)
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, deferred: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(WINDOW_TITLE)
         self.runner = TaskRunner(self)
         self.item_dialog: ItemDialog | None = None
-        self.user = self._find_user()
-
-        self.tabs = QTabWidget()
         self.composer: Composer | None = None
+        self.is_built = False
+        self._painted = False
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self.resize(1360, 880)
+        if deferred:
+            for title in TAB_TITLES:
+                waiting = QLabel("読み込み中…")
+                waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.tabs.addTab(waiting, title)
+            self.firstPainted.connect(self._load_after_paint, Qt.ConnectionType.QueuedConnection)
+        else:
+            self._build(self._find_user())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        app = QApplication.instance()
+        if not self._painted and app is not None:
+            app.installEventFilter(self)  # until the first paint of this window or a child
+        if self.is_built:
+            self.dispatch.start()  # the GUI's dispatcher runs while the window is open
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            not self._painted
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and (watched is self or self.isAncestorOf(watched))
+        ):
+            self._painted = True
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            QTimer.singleShot(0, self.firstPainted.emit)  # once this paint is done
+        return super().eventFilter(watched, event)
+
+    def _load_after_paint(self) -> None:
+        """Open the database off the GUI thread, then build the tabs."""
+        ctx = self.ctx
+
+        def prepare() -> User | None:
+            from kodaira_desktop.services.accounts import acting_user
+
+            ctx.store  # noqa: B018 — opens the database (schema checked or upgraded)
+            try:
+                return acting_user(ctx)
+            except ServiceError as error:
+                if error.invalid:
+                    raise
+                log.warning("%s", error)
+                return None
+
+        self.runner.start(prepare, self._build_after_load, self._load_failed)
+
+    def _build_after_load(self, user: User | None) -> None:
+        self.tabs.clear()
+        self._build(user)
+        self.built.emit(True)
+
+    def _load_failed(self, message: str) -> None:
+        from kodaira_desktop.ui import prompts
+
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, QLabel):
+                widget.setText(f"データベースを開けませんでした：{message}")
+        self.load_error = message
+        self.built.emit(False)
+        prompts.show_error(self, "データベースを開けません", message)
+
+    def _build(self, user: User | None) -> None:
+        from kodaira_desktop.ui.composer import Composer
+        from kodaira_desktop.ui.dispatch_worker import DispatchWorker
+        from kodaira_desktop.ui.oversight_tabs import install_oversight
+        from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
+        from kodaira_desktop.ui.queue_table import QueueTable
+        from kodaira_desktop.ui.status_bar import QueueStatusBar
+
+        ctx = self.ctx
+        self.user = user
         if self.user is not None:
             self.composer = Composer(ctx, self.user, self.runner)
             self.composer.submitted.connect(self.refresh_queue)
-            self.tabs.addTab(self.composer, "投稿を作成")
+            self.tabs.addTab(self.composer, TAB_TITLES[TAB_COMPOSER])
         else:
             notice = QLabel(
                 f"「{ctx.login}」は利用者として登録されていません。"
                 "投稿を作成するには、秘書広報課長に登録と担当媒体の指定を依頼してください。"
             )
             notice.setWordWrap(True)
-            self.tabs.addTab(notice, "投稿を作成")
-        self.calendar_panel = QueueCalendarPanel(ctx, self.runner)
+            self.tabs.addTab(notice, TAB_TITLES[TAB_COMPOSER])
+        self.calendar_panel: QueueCalendarPanel = QueueCalendarPanel(ctx, self.runner)
         self.calendar_panel.itemOpened.connect(self.open_item)
         self.calendar_panel.itemRescheduled.connect(self.refresh_queue)
-        self.tabs.addTab(self.calendar_panel, "予約カレンダー")
-        self.table = QueueTable(ctx, self.runner)
+        self.tabs.addTab(self.calendar_panel, TAB_TITLES[TAB_CALENDAR])
+        self.table: QueueTable = QueueTable(ctx, self.runner)
         self.table.itemOpened.connect(self.open_item)
-        self.tabs.addTab(self.table, "予約一覧")
-        self.setCentralWidget(self.tabs)
+        self.tabs.addTab(self.table, TAB_TITLES[TAB_TABLE])
 
-        self.status = QueueStatusBar(ctx, self.user, self.runner)
+        self.status: QueueStatusBar = QueueStatusBar(ctx, self.user, self.runner)
         self.setStatusBar(self.status)
-        self.dispatch = DispatchWorker(ctx, self)
+        self.dispatch: DispatchWorker = DispatchWorker(ctx, self)
         self.dispatch.entriesChanged.connect(self.refresh_queue)
         self.status.follow_dispatch(self.dispatch)
-        self.oversight = install_oversight(
+        self.oversight: OversightTabs = install_oversight(
             ctx, self.user, self.runner, self.tabs, self.status, self.refresh_queue
         )
         self.table.unknownOpened.connect(
@@ -82,10 +172,14 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(STATUS_REFRESH_MS)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
-        self.resize(1360, 880)
+        self.is_built = True
+        if self.isVisible():
+            self.dispatch.start()
         self.refresh_queue()
 
     def _find_user(self) -> User | None:
+        from kodaira_desktop.services.accounts import acting_user
+
         try:
             return acting_user(self.ctx)
         except ServiceError as error:
@@ -122,6 +216,10 @@ class MainWindow(QMainWindow):
     # -- items -----------------------------------------------------------------------------
 
     def open_item(self, item_id: int) -> ItemDialog | None:
+        from kodaira_desktop.services import compose
+        from kodaira_desktop.ui import prompts
+        from kodaira_desktop.ui.item_dialog import ItemDialog
+
         try:
             item = compose.get_item(self.ctx, item_id)
         except ServiceError as error:
@@ -143,15 +241,16 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        self.dispatch.start()  # the GUI's dispatcher runs while the window is open
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.dispatch.stop()
-        if self.composer is not None:
-            self.composer.flush_draft()
-        self._timer.stop()
-        self.oversight.stop()
-        self.runner.wait()
+        self.shut_down()
         super().closeEvent(event)
+
+    def shut_down(self) -> None:
+        """Stop the dispatcher and timers, keep the draft, let workers finish."""
+        if self.is_built:
+            self.dispatch.stop()
+            if self.composer is not None:
+                self.composer.flush_draft()
+            self._timer.stop()
+            self.oversight.stop()
+        self.runner.wait()

@@ -9,7 +9,7 @@ the same time of day: a closed day is refused with the reason, otherwise
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -420,26 +420,63 @@ class QueueCalendarPanel(QWidget):
         legend_row = QHBoxLayout()
         legend_row.addWidget(legend)
         layout.addLayout(legend_row)
+        #: Months fetched since the last reload (the shown one and its neighbours).
+        self._months: dict[tuple[int, int], list[Entry]] = {}
+        self._fetching: set[tuple[int, int]] = set()
+        self._generation = 0
         self.calendar.currentPageChanged.connect(self._load_month)
         self.calendar.selectionChanged.connect(self._show_day)
 
     def reload(self) -> None:
+        """Fresh data: the month cache is emptied and the shown month fetched again."""
+        self._generation += 1
+        self._months.clear()
         self._load_month(self.calendar.yearShown(), self.calendar.monthShown())
 
     def _load_month(self, year: int, month: int) -> None:
-        """Fetch the month on a worker; a late answer for a month no longer shown is dropped."""
-        ctx = self.ctx
+        """Show the month from the cache or fetch it on a worker (an indexed range query);
+        then fetch the months either side, so that switching to them draws at once."""
+        cached = self._months.get((year, month))
+        if cached is not None:
+            self._show_month(year, month, cached)
+            self._prefetch_around(year, month)
+            return
+
+        def shown(entries: list[Entry]) -> None:
+            if (self.calendar.yearShown(), self.calendar.monthShown()) == (year, month):
+                self._show_month(year, month, entries)
+                self._prefetch_around(year, month)
+
+        self._fetch(year, month, shown)
+
+    def _fetch(self, year: int, month: int, then: Callable[[list[Entry]], None]) -> None:
+        ctx, generation = self.ctx, self._generation
+        self._fetching.add((year, month))
 
         def arrived(entries: list[Entry]) -> None:
-            if (self.calendar.yearShown(), self.calendar.monthShown()) != (year, month):
-                return
-            self.calendar.set_entries(entries)
-            self._show_day()
-            self.monthLoaded.emit(year, month, len(entries))
+            self._fetching.discard((year, month))
+            if generation != self._generation:
+                return  # fetched before a reload: stale
+            self._months[(year, month)] = entries
+            then(entries)
 
         self.runner.start(
             lambda: queries.entries_for_month(ctx, year, month), arrived, self._load_failed
         )
+
+    def _show_month(self, year: int, month: int, entries: list[Entry]) -> None:
+        self.calendar.set_entries(entries)
+        self._show_day()
+        self.monthLoaded.emit(year, month, len(entries))
+
+    def _prefetch_around(self, year: int, month: int) -> None:
+        around = [_add_months(year, month, step) for step in (-1, 1)]
+        for key in list(self._months):
+            if abs(_month_index(*key) - _month_index(year, month)) > MONTHS_CACHED_AROUND:
+                del self._months[key]
+        for y, m in around:
+            if (y, m) not in self._months and (y, m) not in self._fetching:
+                self._fetch(y, m, lambda _entries: None)
 
     def _load_failed(self, message: str) -> None:
         self.day_title.setText(f"予定を読み込めませんでした：{message}")
@@ -513,3 +550,16 @@ class QueueCalendarPanel(QWidget):
         self.move_message.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self.move_message.setText(message)
         self.move_message.show()
+
+
+#: Months kept either side of the one shown.
+MONTHS_CACHED_AROUND = 2
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def _add_months(year: int, month: int, step: int) -> tuple[int, int]:
+    index = _month_index(year, month) + step
+    return index // 12, index % 12 + 1

@@ -1,7 +1,13 @@
-"""The queue as a filterable, sortable table (all entries, loaded off the GUI thread)."""
+"""The queue as a filterable, sortable table, paged from the database.
+
+The database filters, sorts and counts over indexed columns; only the pages of rows on screen
+are fetched (on a worker), so 100,000 or 1,000,000 entries cost the same to open.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
 from time import perf_counter
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
@@ -16,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.entry_query import EntryFilter
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.domain.states import STATE_LABELS_JA, EntryState
 from kodaira_desktop.services import queries
@@ -28,8 +35,8 @@ from kodaira_desktop.ui.queue_model import (
     COLUMN_SCHEDULED,
     COLUMN_STATE,
     COLUMN_TEXT,
-    EntryFilterProxy,
-    EntryTableModel,
+    PAGE_SIZE,
+    PagedEntryModel,
 )
 from kodaira_desktop.ui.record_model import record_table_view
 from kodaira_desktop.ui.workers import TaskRunner
@@ -56,9 +63,9 @@ class QueueTable(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
-        self.model = EntryTableModel(ctx.policy, self)
-        self.proxy = EntryFilterProxy(ctx.policy, self)
-        self.proxy.setSourceModel(self.model)
+        self.model = PagedEntryModel(ctx.policy, self)
+        self.where = EntryFilter()
+        self.all_count = 0
         self.last_load_seconds = 0.0
 
         self.channel_filter = QComboBox()
@@ -85,12 +92,14 @@ class QueueTable(QWidget):
         self.count_label = QLabel()
 
         self.view = record_table_view(
-            self.proxy,
+            self.model,
             COLUMN_TEXT,
             {COLUMN_SCHEDULED: 140, COLUMN_CHANNEL: 130, COLUMN_STATE: 150, COLUMN_ITEM: 60},
         )
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COLUMN_SCHEDULED, Qt.SortOrder.AscendingOrder)
+        self.model.sortRequested.connect(self.reload)
+        self.model.pageWanted.connect(self._fetch_page)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.doubleClicked.connect(self._open)
 
@@ -113,63 +122,78 @@ class QueueTable(QWidget):
         )
         hint.setStyleSheet("color: #616161;")
         layout.addWidget(hint)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
 
     def reload(self) -> None:
-        """Fetch every entry on a worker thread; the table is replaced when it arrives."""
-        ctx = self.ctx
+        """Count and fetch the first page on a worker; the table is replaced when they arrive
+        (rows further down are fetched when they come into view)."""
+        ctx, where, order = self.ctx, self.where, self.model.order
+        generation = self.model.begin_query()
         started = perf_counter()
         self.count_label.setText("読み込み中…")
 
-        def done(entries: list[Entry]) -> None:
-            self.show_entries(entries)
-            self.last_load_seconds = perf_counter() - started
-            self.loaded.emit(len(entries))
+        def work() -> tuple[int, int, list[Entry]]:
+            shown = queries.entry_count(ctx, where)
+            everything = (
+                shown if where == EntryFilter() else queries.entry_count(ctx, EntryFilter())
+            )
+            return shown, everything, queries.entry_page(ctx, where, order, 0, PAGE_SIZE)
 
-        self.runner.start(lambda: queries.entries(ctx), done, self._load_failed)
+        def done(result: tuple[int, int, list[Entry]]) -> None:
+            shown, everything, first = result
+            if self.model.show_result(generation, shown, first):
+                self.all_count = everything
+                self.last_load_seconds = perf_counter() - started
+                self._update_count()
+                self.loaded.emit(shown)
 
-    def show_entries(self, entries: list[Entry]) -> None:
-        header = self.view.horizontalHeader()
-        self.model.set_entries(entries)
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._update_count()
+        self.runner.start(work, done, self._load_failed)
+
+    def _fetch_page(self, generation: int, page: int) -> None:
+        ctx, where, order = self.ctx, self.where, self.model.order
+        self.runner.start(
+            lambda: queries.entry_page(ctx, where, order, page * PAGE_SIZE, PAGE_SIZE),
+            lambda entries: self.model.add_page(generation, page, entries),
+            self._load_failed,
+        )
 
     def _load_failed(self, message: str) -> None:
         self.count_label.setText(f"読み込めませんでした：{message}")
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown:,} 件表示（全 {total:,} 件）")
+        self.count_label.setText(f"{self.model.total:,} 件表示（全 {self.all_count:,} 件）")
+
+    def _set_filter(self, **changes: object) -> None:
+        self.where = replace(self.where, **changes)  # type: ignore[arg-type]
+        self.reload()
 
     def _apply_channel_filter(self) -> None:
-        self.proxy.set_channel(self.channel_filter.currentData())
+        key = self.channel_filter.currentData()
+        self._set_filter(channels=None if key is None else frozenset({key}))
 
     def _apply_state_filter(self) -> None:
         value = self.state_filter.currentData()
         if value is None:
-            self.proxy.set_states(None)
+            self._set_filter(states=None)
         elif value == "waiting":
-            self.proxy.set_states(WAITING_STATES)
+            self._set_filter(states=WAITING_STATES)
         else:
-            self.proxy.set_states(frozenset({EntryState(value)}))
+            self._set_filter(states=frozenset({EntryState(value)}))
 
     def _apply_date_filter(self) -> None:
         on = self.date_filter.isChecked()
         self.first_day.setEnabled(on)
         self.last_day.setEnabled(on)
-        if on:
-            self.proxy.set_date_range(
-                from_qdate(self.first_day.date()), from_qdate(self.last_day.date())
-            )
-        else:
-            self.proxy.set_date_range(None, None)
-        self._update_count()
+        if not on:
+            self._set_filter(start=None, end=None)
+            return
+        zone = self.ctx.policy.zone
+        first, last = from_qdate(self.first_day.date()), from_qdate(self.last_day.date())
+        start = datetime(first.year, first.month, first.day, tzinfo=zone)
+        end = datetime(last.year, last.month, last.day, tzinfo=zone) + timedelta(days=1)
+        self._set_filter(start=start, end=end)
 
     def _open(self, index: QModelIndex) -> None:
-        entry = self.proxy.entry_at(index)
+        entry = self.model.entry_at(index.row())
         if entry is not None and entry.state == EntryState.UNKNOWN:
             self.unknownOpened.emit(entry)
         elif entry is not None:
@@ -179,7 +203,5 @@ class QueueTable(QWidget):
         self.channel_filter.setCurrentIndex(max(0, self.channel_filter.findData(key)))
 
     def item_ids_shown(self) -> set[int]:
-        return {
-            int(self.proxy.data(self.proxy.index(row, COLUMN_ITEM)))
-            for row in range(self.proxy.rowCount())
-        }
+        """Items of the rows fetched so far."""
+        return {entry.item_id for entry in self.model.entries()}

@@ -132,6 +132,16 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, Part]:
     return parts
 
 
+@dataclass
+class _WindowLimit:
+    pattern: re.Pattern[str]
+    capacity: int
+    window: float
+    now: Callable[[], float]
+    account: Callable[[RecordedRequest], str]
+    seen: dict[str, list[float]] = field(default_factory=dict)
+
+
 class _HTTPServer(ThreadingHTTPServer):
     # Non-daemon handler threads are joined by server_close(): nothing leaks past stop().
     daemon_threads = False
@@ -259,6 +269,9 @@ class FakeServer:
         self._faults: list[Fault] = []
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._limits: list[_WindowLimit] = []
+        #: How many requests were answered 429 by an enforced limit (`enforce_limit`).
+        self.limited = 0
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -310,7 +323,7 @@ class FakeServer:
             for method, pattern, handler in self._routes:
                 match = pattern.fullmatch(request.path)
                 if match and method == request.method:
-                    denied = self.authenticate(request)
+                    denied = self.authenticate(request) or self._over_limit(request)
                     return denied if denied is not None else handler(request, match)
             return self.not_found(request)
 
@@ -395,6 +408,35 @@ class FakeServer:
 
     def rate_limit_response(self, seconds: int) -> Response:
         return Response(429, {"message": "Too Many Requests"}, {"Retry-After": str(seconds)})
+
+    def enforce_limit(
+        self,
+        path_pattern: str,
+        capacity: int,
+        window_seconds: float,
+        *,
+        now: Callable[[], float] = time.time,
+        account: Callable[[RecordedRequest], str] = lambda _request: "",
+    ) -> None:
+        """Answer 429 (in the service's style) to a request matching ``path_pattern`` when
+        ``capacity`` such requests of the same account already came in the last
+        ``window_seconds`` (by the clock ``now``), as the real service's rate limit would."""
+        self._limits.append(
+            _WindowLimit(re.compile(path_pattern), capacity, window_seconds, now, account)
+        )
+
+    def _over_limit(self, request: RecordedRequest) -> Response | None:
+        for limit in self._limits:
+            if not limit.pattern.search(request.path):
+                continue
+            now = limit.now()
+            times = limit.seen.setdefault(limit.account(request), [])
+            times[:] = [t for t in times if t > now - limit.window]
+            if len(times) >= limit.capacity:
+                self.limited += 1
+                return self.rate_limit_response(int(times[0] + limit.window - now) + 1)
+            times.append(now)
+        return None
 
     def clear_faults(self) -> None:
         with self.lock:

@@ -112,7 +112,7 @@ def test_the_window_runs_it_and_refreshes_without_polling(
     assert len(dispatch_threads()) == 1
     qtbot.waitUntil(lambda: states(live_ctx, item_id) == {S.PUBLISHED}, timeout=10_000)
     qtbot.waitUntil(
-        lambda: window.table.proxy.data(window.table.proxy.index(0, COLUMN_STATE)) == "✓ 投稿済み"
+        lambda: window.table.model.data(window.table.model.index(0, COLUMN_STATE)) == "✓ 投稿済み"
     )
     qtbot.waitUntil(lambda: window.status.dispatcher_label.text() == "送信処理：稼働中")
     assert progress

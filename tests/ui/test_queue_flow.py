@@ -59,7 +59,7 @@ def double_click(qtbot: QtBot, viewport: QWidget, pos: QPoint) -> None:
 def open_first_row(qtbot: QtBot, window: MainWindow) -> ItemDialog:
     window.tabs.setCurrentWidget(window.table)
     view = window.table.view
-    index = window.table.proxy.index(0, 0)
+    index = window.table.model.index(0, 0)
     with qtbot.waitSignal(window.table.itemOpened):
         double_click(qtbot, view.viewport(), view.visualRect(index).center())
     assert window.item_dialog is not None
@@ -125,8 +125,8 @@ def test_an_emergency_post_waits_for_the_chief(qtbot: QtBot, window: MainWindow)
     saturday = window.calendar_panel.calendar.entries_on(date(2026, 11, 28))
     assert {e.state for e in saturday} == {EntryState.AWAITING_APPROVAL}
     states = {
-        window.table.proxy.data(window.table.proxy.index(row, COLUMN_STATE))
-        for row in range(window.table.proxy.rowCount())
+        window.table.model.data(window.table.model.index(row, COLUMN_STATE))
+        for row in range(window.table.model.rowCount())
     }
     assert states == {"? 課長の確認待ち"}
 
@@ -144,7 +144,7 @@ def test_cancelling_an_item_from_the_table(
         click(qtbot, dialog.cancel_button)
     wait_idle(qtbot, window)
     assert {e.state for e in compose.get_item(ctx, item_id).entries} == {EntryState.CANCELLED}
-    assert window.table.proxy.data(window.table.proxy.index(0, COLUMN_STATE)) == "− 取消"
+    assert window.table.model.data(window.table.model.index(0, COLUMN_STATE)) == "− 取消"
 
 
 def test_cancel_asks_first(

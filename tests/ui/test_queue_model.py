@@ -1,28 +1,26 @@
-"""The queue table's model and filter proxy: qtmodeltester, filters, sorting, 100,000 rows."""
+"""The queue tables' models: qtmodeltester, cells, the paged model's page requests and cache."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
-from pytestqt.qtbot import QtBot
 
+from kodaira_desktop.domain.entry_query import EntryOrder, SortKey
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.policy import PostingPolicy
 from kodaira_desktop.ui.queue_model import (
     COLUMN_CHANNEL,
-    COLUMN_SCHEDULED,
     COLUMN_STATE,
     COLUMN_TEXT,
     ENTRY_ROLE,
     HEADERS,
-    EntryFilterProxy,
+    MAX_CACHED_PAGES,
+    PAGE_SIZE,
     EntryTableModel,
+    PagedEntryModel,
 )
 
 CHANNELS = ("x-city", "x-mayor", "line", "facebook", "youtube")
@@ -73,21 +71,65 @@ def model(policy: PostingPolicy) -> EntryTableModel:
     return table
 
 
-@pytest.fixture
-def proxy(policy: PostingPolicy, model: EntryTableModel) -> EntryFilterProxy:
-    filtered = EntryFilterProxy(policy)
-    filtered.setSourceModel(model)
-    return filtered
+def paged(policy: PostingPolicy, entries: list[Entry]) -> PagedEntryModel:
+    """A paged model served synchronously from a list (the table serves it from SQL)."""
+    model = PagedEntryModel(policy)
+
+    def serve(generation: int, page: int) -> None:
+        start = page * PAGE_SIZE
+        model.add_page(generation, page, entries[start : start + PAGE_SIZE])
+
+    model.pageWanted.connect(serve)
+    model.show_result(model.begin_query(), len(entries), entries[:PAGE_SIZE])
+    return model
 
 
 def test_the_model_passes_qtmodeltester(qtmodeltester: object, model: EntryTableModel) -> None:
     qtmodeltester.check(model)  # type: ignore[attr-defined]
 
 
-def test_the_proxy_passes_qtmodeltester(qtmodeltester: object, proxy: EntryFilterProxy) -> None:
-    proxy.set_channel("line")
-    proxy.set_states(frozenset({EntryState.SCHEDULED, EntryState.FAILED}))
-    qtmodeltester.check(proxy)  # type: ignore[attr-defined]
+def test_the_paged_model_passes_qtmodeltester(qtmodeltester: object, policy: PostingPolicy) -> None:
+    qtmodeltester.check(paged(policy, make_entries(PAGE_SIZE * 2 + 17)))  # type: ignore[attr-defined]
+
+
+def test_the_paged_model_fetches_only_the_pages_looked_at(policy: PostingPolicy) -> None:
+    entries = make_entries(PAGE_SIZE * 10)
+    model = PagedEntryModel(policy)
+    wanted: list[tuple[int, int]] = []
+    model.pageWanted.connect(lambda generation, page: wanted.append((generation, page)))
+    generation = model.begin_query()
+    model.show_result(generation, len(entries), entries[:PAGE_SIZE])
+    assert model.rowCount() == PAGE_SIZE * 10
+    assert model.data(model.index(0, COLUMN_TEXT)) == "お知らせ 0"
+    row = PAGE_SIZE * 7 + 3
+    assert model.data(model.index(row, COLUMN_TEXT)) is None  # not here yet: asked for
+    assert model.data(model.index(row + 1, COLUMN_TEXT)) is None  # asked for once only
+    assert wanted == [(generation, 7)]
+    model.add_page(generation - 1, 7, entries[:PAGE_SIZE])  # a late page of an old query
+    assert model.data(model.index(row, COLUMN_TEXT)) is None
+    changed: list[int] = []
+    model.dataChanged.connect(lambda first, _last: changed.append(first.row()))
+    model.add_page(generation, 7, entries[PAGE_SIZE * 7 : PAGE_SIZE * 8])
+    assert changed == [PAGE_SIZE * 7]
+    assert model.data(model.index(row, COLUMN_TEXT)) == f"お知らせ {row}"
+    assert len(model.entries()) == PAGE_SIZE * 2
+
+
+def test_the_page_cache_is_bounded(policy: PostingPolicy) -> None:
+    entries = make_entries(PAGE_SIZE * (MAX_CACHED_PAGES + 20))
+    model = paged(policy, entries)
+    for row in range(0, len(entries), PAGE_SIZE):
+        model.data(model.index(row, 0))
+    assert len(model.entries()) == PAGE_SIZE * MAX_CACHED_PAGES
+
+
+def test_a_header_click_asks_the_owner_to_requery(policy: PostingPolicy) -> None:
+    model = paged(policy, make_entries(10))
+    asked: list[bool] = []
+    model.sortRequested.connect(lambda: asked.append(True))
+    model.sort(COLUMN_CHANNEL, Qt.SortOrder.DescendingOrder)
+    assert asked == [True]
+    assert model.order == EntryOrder(SortKey.CHANNEL, descending=True)
 
 
 def test_cells_show_japanese_time_channel_and_state(model: EntryTableModel) -> None:
@@ -101,64 +143,3 @@ def test_cells_show_japanese_time_channel_and_state(model: EntryTableModel) -> N
     assert model.data(model.index(2, COLUMN_STATE)) == "✗ 失敗"
     assert isinstance(model.data(first, ENTRY_ROLE), Entry)
     assert model.data(model.index(0, COLUMN_TEXT), Qt.ItemDataRole.ToolTipRole) == "お知らせ 0"
-
-
-def test_filters_by_channel_state_and_date(proxy: EntryFilterProxy) -> None:
-    proxy.set_channel("facebook")
-    assert proxy.rowCount() == 8
-    assert {proxy.entry_at(proxy.index(r, 0)).channel_key for r in range(8)} == {"facebook"}  # type: ignore[union-attr]
-    proxy.set_states(frozenset({EntryState.PUBLISHED}))
-    assert all(
-        proxy.data(proxy.index(r, COLUMN_STATE)) == "✓ 投稿済み" for r in range(proxy.rowCount())
-    )
-    proxy.set_channel(None)
-    proxy.set_states(None)
-    proxy.set_date_range(date(2026, 11, 2), date(2026, 11, 2))
-    shown = {proxy.data(proxy.index(r, COLUMN_SCHEDULED))[:10] for r in range(proxy.rowCount())}
-    assert shown == {"2026-11-02"}
-    proxy.set_date_range(None, None)
-    assert proxy.rowCount() == 40
-
-
-def test_sorting_through_the_proxy_sorts_the_list(
-    qtmodeltester: object, proxy: EntryFilterProxy, model: EntryTableModel
-) -> None:
-    proxy.sort(COLUMN_SCHEDULED, Qt.SortOrder.DescendingOrder)
-    times = [model.entry_at(r).scheduled_at for r in range(model.rowCount())]
-    assert times == sorted(times, reverse=True)
-    proxy.sort(COLUMN_CHANNEL, Qt.SortOrder.AscendingOrder)
-    keys = [proxy.data(proxy.index(r, COLUMN_CHANNEL)) for r in range(proxy.rowCount())]
-    assert keys[0] == "Facebook"
-    qtmodeltester.check(proxy)  # type: ignore[attr-defined]
-
-
-def test_100000_rows_stay_smooth(qtbot: QtBot, policy: PostingPolicy) -> None:
-    entries = make_entries(100_000)
-    model = EntryTableModel(policy)
-    proxy = EntryFilterProxy(policy)
-    proxy.setSourceModel(model)
-    view = QTableView()
-    qtbot.addWidget(view)
-    view.setModel(proxy)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.resize(900, 600)
-    view.show()
-    steps: list[tuple[str, Callable[[], None]]] = [
-        ("load", lambda: model.set_entries(entries)),
-        ("sort", lambda: proxy.sort(COLUMN_SCHEDULED, Qt.SortOrder.DescendingOrder)),
-        ("filter channel", lambda: proxy.set_channel("line")),
-        ("filter state", lambda: proxy.set_states(frozenset({EntryState.FAILED}))),
-        ("clear channel", lambda: proxy.set_channel(None)),
-        ("clear state", lambda: proxy.set_states(None)),
-        ("scroll to end", view.scrollToBottom),
-    ]
-    timings: dict[str, float] = {}
-    for name, step in steps:
-        started = time.perf_counter()
-        step()
-        proxy.rowCount()  # the proxy maps rows lazily: make it do the work now
-        QApplication.processEvents()  # and let the view repaint
-        timings[name] = time.perf_counter() - started
-    assert proxy.rowCount() == 100_000
-    print("100,000 rows:", {k: f"{v * 1000:.0f} ms" for k, v in timings.items()})
-    assert max(timings.values()) < 3.0

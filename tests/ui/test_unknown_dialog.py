@@ -83,7 +83,7 @@ def test_opening_an_unknown_row_in_the_queue_table(
     unknown_entry(ctx)
     with qtbot.waitSignal(window.table.loaded, timeout=10_000):
         window.refresh_queue()
-    proxy = window.table.proxy
+    proxy = window.table.model
     rows = [r for r in range(proxy.rowCount()) if "結果不明" in proxy.index(r, COLUMN_STATE).data()]
     assert len(rows) == 1
     window.table._open(proxy.index(rows[0], 0))

@@ -1,0 +1,104 @@
+"""The queue table over a real database: filters, sorting and paging done in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDate, Qt
+from pytestqt.qtbot import QtBot
+
+from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui.queue_model import COLUMN_CHANNEL, COLUMN_SCHEDULED, PAGE_SIZE
+from kodaira_desktop.ui.queue_table import QueueTable
+from kodaira_desktop.ui.workers import TaskRunner
+from tests.ui.conftest import JST
+
+CHANNELS = ("x-city", "x-mayor", "line", "facebook", "youtube")
+
+
+def fill(ctx: AppContext, items: int) -> None:
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=JST)
+    for n in range(items):
+        ctx.store.create_item_with_entries(
+            text=f"お知らせ {n}",
+            category=None,
+            author="tanaka",
+            channels=[CHANNELS[n % 5], CHANNELS[(n + 1) % 5]],
+            scheduled_at=start + timedelta(hours=5 * n),
+        )
+
+
+def loaded_table(qtbot: QtBot, ctx: AppContext) -> QueueTable:
+    table = QueueTable(ctx, TaskRunner())
+    qtbot.addWidget(table)
+    table.resize(900, 500)
+    table.show()
+    with qtbot.waitSignal(table.loaded, timeout=10_000):
+        table.reload()
+    return table
+
+
+def requery(qtbot: QtBot, table: QueueTable, change: object) -> None:
+    with qtbot.waitSignal(table.loaded, timeout=10_000):
+        change()  # type: ignore[operator]
+
+
+def shown(table: QueueTable, column: int) -> list[object]:
+    model = table.model
+    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+
+
+def test_filters_by_channel_state_and_date_in_sql(qtbot: QtBot, ctx: AppContext) -> None:
+    fill(ctx, 30)
+    first = ctx.store.list_entries(channels=["line"], limit=1)[0]
+    ctx.store.transition(first.id, first.state, first.version, EntryState.CANCELLED)
+    table = loaded_table(qtbot, ctx)
+    assert table.model.rowCount() == 60
+    assert "60 件表示（全 60 件）" in table.count_label.text()
+
+    requery(qtbot, table, lambda: table.select_channel_filter("line"))
+    assert table.model.rowCount() == 12
+    assert set(shown(table, COLUMN_CHANNEL)) == {"LINE"}
+    assert "12 件表示（全 60 件）" in table.count_label.text()
+
+    index = table.state_filter.findData(EntryState.CANCELLED.value)
+    requery(qtbot, table, lambda: table.state_filter.setCurrentIndex(index))
+    assert [e.id for e in table.model.entries()] == [first.id]
+
+    requery(qtbot, table, lambda: table.state_filter.setCurrentIndex(0))
+    requery(qtbot, table, lambda: table.select_channel_filter(None))
+    table.first_day.setDate(QDate(2026, 11, 3))
+    table.last_day.setDate(QDate(2026, 11, 3))
+    requery(qtbot, table, lambda: table.date_filter.setChecked(True))
+    days = {str(value)[:10] for value in shown(table, COLUMN_SCHEDULED)}
+    assert days == {"2026-11-03"}
+
+
+def test_sorting_is_done_by_the_database(qtbot: QtBot, ctx: AppContext) -> None:
+    fill(ctx, 20)
+    table = loaded_table(qtbot, ctx)
+    times = shown(table, COLUMN_SCHEDULED)
+    assert times == sorted(times)  # type: ignore[type-var]
+    requery(
+        qtbot,
+        table,
+        lambda: table.view.sortByColumn(COLUMN_SCHEDULED, Qt.SortOrder.DescendingOrder),
+    )
+    assert shown(table, COLUMN_SCHEDULED) == sorted(times, reverse=True)  # type: ignore[type-var]
+    requery(
+        qtbot, table, lambda: table.view.sortByColumn(COLUMN_CHANNEL, Qt.SortOrder.AscendingOrder)
+    )
+    channels = [e.channel_key for e in table.model.entries()]
+    assert channels == sorted(channels)
+
+
+def test_rows_further_down_are_fetched_when_scrolled_to(qtbot: QtBot, ctx: AppContext) -> None:
+    fill(ctx, PAGE_SIZE)  # two entries per item: two pages
+    table = loaded_table(qtbot, ctx)
+    assert table.model.rowCount() == PAGE_SIZE * 2
+    assert len(table.model.entries()) == PAGE_SIZE  # only the first page so far
+    table.view.scrollToBottom()
+    qtbot.waitUntil(lambda: len(table.model.entries()) == PAGE_SIZE * 2, timeout=10_000)
+    last = table.model.index(PAGE_SIZE * 2 - 1, 3)
+    assert table.model.data(last) == f"お知らせ {PAGE_SIZE - 1}"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
+from kodaira_desktop.ui.icon import app_icon, set_windows_app_id
 from kodaira_desktop.ui.main_window import MainWindow
 
 #: A smoke run that has not shown the month by then has failed.
@@ -18,10 +19,12 @@ SMOKE_TIMEOUT_MS = 60_000
 def run_gui(ctx: AppContext, *, smoke: bool = False) -> int:
     """Show the main window. With ``smoke`` exit 0 as soon as it shows the current month with
     its entries (1 if it does not)."""
+    set_windows_app_id()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kodaira-desktop")
     app.setApplicationDisplayName("小平市 SNS投稿予約")
+    app.setWindowIcon(app_icon())  # every window and the taskbar entry
     translator = _install_qt_japanese(app)
     previous_hook = install_exception_hook()
     window = MainWindow(ctx)

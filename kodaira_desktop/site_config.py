@@ -148,13 +148,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m kodaira_desktop.site_config")
     parser.add_argument("--database-url", metavar="URL")
-    parser.add_argument("--trust-root", metavar="FILE", type=Path)
+    parser.add_argument("--trust-root", metavar="FILE")
     parser.add_argument("--folder", type=Path, help="default: the site config folder")
     args = parser.parse_args(argv)
     folder = args.folder or resolve_paths().site_config_dir
     try:
         write_site_config(
-            folder, database_url=args.database_url or None, trust_root=args.trust_root
+            folder,  # an empty value (the MSI passes every property) means "not given"
+            database_url=args.database_url or None,
+            trust_root=Path(args.trust_root) if args.trust_root else None,
         )
     except (SiteConfigError, OSError) as error:
         print(f"kodaira-desktop: {error}", file=sys.stderr)

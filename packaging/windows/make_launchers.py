@@ -2,7 +2,8 @@
 
 pip's vendored distlib holds the launcher stubs (t64.exe, w64.exe) and writes them only on
 Windows; told it is on Windows, it writes working launchers here on Linux. Each launcher runs
-the ``python.exe``/``pythonw.exe`` beside it (the app folder), so it must stay next to them.
+the ``python.exe``/``pythonw.exe`` beside it (the app folder), so it must stay next to them,
+in Python's UTF-8 mode.
 
 Usage: python make_launchers.py APP_DIR
 """
@@ -26,11 +27,14 @@ def main(app_dir: Path) -> None:
     for name, entry, gui in LAUNCHERS:
         maker = scripts.ScriptMaker(None, str(app_dir), add_launchers=True)
         maker._is_nt = True  # write .exe launchers although this is not Windows
-        maker.executable = "pythonw.exe" if gui else "python.exe"
+        maker.executable = "python.exe"  # distlib makes it pythonw.exe for the window
         stub = (stubs / ("w64.exe" if gui else "t64.exe")).read_bytes()
         maker._get_launcher = lambda _kind, stub=stub: stub  # type: ignore[method-assign]
         maker.variants = {""}
-        written = maker.make(f"{name} = {entry}", options={"gui": gui})
+        # UTF-8 mode, as on Linux: output piped to a file or a script is UTF-8, not the ANSI
+        # code page (which cannot hold every character a post may contain).
+        options = {"gui": gui, "interpreter_args": ["-X", "utf8"]}
+        written = maker.make(f"{name} = {entry}", options=options)
         for path in written:
             print(f"launcher {Path(path).name}")
 

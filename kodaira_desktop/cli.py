@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kodaira_desktop import __version__
+from kodaira_desktop.site_config import SiteConfigError
 
 if TYPE_CHECKING:
     from kodaira_desktop.policy import PostingPolicy
@@ -35,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database",
         metavar="URL",
-        default=os.environ.get("KODAIRA_DATABASE_URL"),
-        help="SQLAlchemy URL (env KODAIRA_DATABASE_URL); default: SQLite in the user data folder",
+        help="SQLAlchemy URL (env KODAIRA_DATABASE_URL, then config.toml in the site config "
+        "folder); default: SQLite in the user data folder",
     )
     parser.add_argument(
         "--policy",
@@ -193,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kodaira-desktop: {error}", file=sys.stderr)
         return error.exit_code
+    except SiteConfigError as error:  # the machine-wide config.toml is malformed
+        print(f"kodaira-desktop: {error}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return EXIT_FAILURE
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)

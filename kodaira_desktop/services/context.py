@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from kodaira_desktop.dispatch.clock import Clock, SystemClock, clock_from_env
 from kodaira_desktop.paths import AppPaths, resolve_paths
 from kodaira_desktop.policy import PostingPolicy, load_policy
+from kodaira_desktop.site_config import SiteSettings, resolve_settings
 
 if TYPE_CHECKING:
     from kodaira_desktop.platforms.endpoints import ServiceEndpoints
@@ -44,6 +45,8 @@ class AppContext:
     #: The local --policy/KODAIRA_POLICY file behind ``policy``: a preview only. Acceptance
     #: and publishing use the signed policy in the database (services.policy_admin).
     policy_file: str | None = None
+    #: Where each machine-wide setting came from (None: built directly, e.g. by a test).
+    settings: SiteSettings | None = None
 
     @classmethod
     def create(
@@ -59,14 +62,21 @@ class AppContext:
         paths = resolve_paths(env)
         policy = load_policy(policy_file) if policy_file else PostingPolicy.default()
         policy.holiday_cache_dir = paths.cache_dir
+        settings = resolve_settings(
+            paths.site_config_dir,
+            env,
+            database_option=database,
+            default_database_url=paths.default_database_url,
+        )
         return cls(
             paths=paths,
             policy=policy,
-            database_url=database or env.get("KODAIRA_DATABASE_URL") or paths.default_database_url,
+            database_url=settings.database_url.value,
             login=login,
             clock=clock or clock_from_env(env),
             environ=env,
             policy_file=policy_file or None,
+            settings=settings,
         )
 
     @property

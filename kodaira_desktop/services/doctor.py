@@ -19,6 +19,11 @@ class Check:
 
 
 def run_checks(ctx: AppContext) -> Iterator[Check]:
+    if ctx.settings is not None:  # where each machine-wide setting came from
+        yield Check("setting database_url", True, f"from {ctx.settings.database_url.origin}")
+        dispatch = ctx.settings.dispatch
+        value = "true" if dispatch.value else "false"
+        yield Check("setting dispatch", True, f"{value} from {dispatch.origin}")
     yield Check(
         "policy",
         True,

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
+from kodaira_desktop.ui.icon import app_icon, set_windows_app_id
 from kodaira_desktop.ui.main_window import MainWindow
 
 #: A smoke run that has not shown the month by then has failed.
@@ -21,10 +22,12 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
     """Show the main window: its frame is painted first, then the database is opened and the
     tabs built. With ``smoke`` exit 0 as soon as it shows the current month with its entries;
     with ``smoke_paint`` right after the first paint (1 if that does not happen in time)."""
+    set_windows_app_id()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kodaira-desktop")
     app.setApplicationDisplayName("小平市 SNS投稿予約")
+    app.setWindowIcon(app_icon())  # every window and the taskbar entry
     translator = _install_qt_japanese(app)
     previous_hook = install_exception_hook()
     window = MainWindow(ctx, deferred=True)

@@ -4,8 +4,9 @@ While the window is open a Python thread runs `Dispatcher.run_forever` (on ``ctx
 until a `threading.Event` is set. The thread never touches widgets: it emits the signals of
 a relay object, queued to the GUI thread, where `DispatchWorker` re-emits them.
 
-Set ``KODAIRA_GUI_DISPATCH=0`` to keep the GUI from sending (another PC or a service runs
-``kodaira-desktop dispatch``; tests and screenshots).
+Set ``dispatch = false`` in the machine-wide config.toml or ``KODAIRA_GUI_DISPATCH=0`` to keep
+the GUI from sending (another PC or a service runs ``kodaira-desktop dispatch``; tests and
+screenshots).
 """
 
 from __future__ import annotations
@@ -82,7 +83,10 @@ class DispatchWorker(QObject):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.enabled = gui_dispatch_enabled(ctx.environ)
+        settings = ctx.settings  # KODAIRA_GUI_DISPATCH, else config.toml's `dispatch`
+        self.enabled = (
+            settings.dispatch.value if settings is not None else gui_dispatch_enabled(ctx.environ)
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._relay = _Relay(self)

@@ -85,3 +85,24 @@ def test_doctor_reports_missing_credentials_and_reachable_services(
     assert "NG  credentials x-city" in report
     assert "credentials set x-city" in report
     assert "OK  database" in report
+
+
+def test_the_machine_wide_config_chooses_the_database_and_doctor_says_so(cli: Cli) -> None:
+    site = cli.home / "site"
+    site.mkdir()
+    shared = cli.home / "shared db.sqlite3"
+    url = f"sqlite:///{shared.as_posix()}"
+    (site / "config.toml").write_text(
+        f'database_url = "{url}"\ndispatch = false\n', encoding="utf-8"
+    )
+    cli.run("init", "--chief", CHIEF, user=CHIEF, password=CHIEF_PASSWORD, KODAIRA_DATABASE_URL="")
+    assert shared.exists()
+    report = cli.run("doctor", expect=None, KODAIRA_DATABASE_URL="").stdout
+    assert f"setting database_url: from {site / 'config.toml'}" in report
+    assert f"setting dispatch: false from {site / 'config.toml'}" in report
+    assert "shared db.sqlite3" in report
+    env_report = cli.run("doctor", expect=None).stdout
+    assert "setting database_url: from environment KODAIRA_DATABASE_URL" in env_report
+    (site / "config.toml").write_text("dispatch = 'yes'\n", encoding="utf-8")
+    refused = cli.run("queue", "list", expect=2)
+    assert "dispatch must be true or false" in refused.stderr

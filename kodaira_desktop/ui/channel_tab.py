@@ -51,6 +51,8 @@ class ChannelTab(QWidget):
         self.inherit.setChecked(True)
         self.inherit.toggled.connect(self._on_inherit_toggled)
         self.editor = QPlainTextEdit()
+        self.editor.setTabChangesFocus(True)
+        self.editor.setAccessibleName(f"{channel.display_name} の本文")
         self.editor.setReadOnly(True)
         self.editor.setPlaceholderText("共通の本文がここに入ります")
         self.editor.textChanged.connect(self._on_own_text_changed)
@@ -71,6 +73,8 @@ class ChannelTab(QWidget):
         self.title_edit.setPlaceholderText("動画のタイトル（1〜100文字、「<」「>」は使えません）")
         self.title_edit.textChanged.connect(self._on_any_change)
         self.line_urls = QPlainTextEdit()
+        self.line_urls.setTabChangesFocus(True)
+        self.line_urls.setAccessibleName("画像の公開URL")
         self.line_urls.setPlaceholderText(
             "https://www.city.kodaira.tokyo.jp/…/photo.jpg（1行に1つ、添付画像と同じ順）"
         )

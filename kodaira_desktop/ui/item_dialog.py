@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.services import compose
@@ -99,6 +100,7 @@ class ItemDialog(QDialog):
         self.editing = False
         self.summary = QLabel()
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
         self.text.setReadOnly(True)
         self.text.setMinimumHeight(110)
         self.picker = SchedulePicker(ctx.policy, ctx.clock)
@@ -171,7 +173,7 @@ class ItemDialog(QDialog):
         self.setWindowTitle(f"項目 #{item.id}")
         self.summary.setText(
             f"項目 #{item.id}　分類：{item.category or '―'}　作成者：{item.author}　"
-            f"作成：{self.ctx.policy.localize(item.created_at):%Y-%m-%d %H:%M}"
+            f"作成：{format_instant(self.ctx.policy.localize(item.created_at))}"
         )
         self.text.setPlainText(item.text)
         self.model.set_entries(list(item.entries))

@@ -8,6 +8,7 @@ from typing import Final
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QTabWidget, QWidget
 
+from kodaira_desktop.domain.dates_ja import format_instant, format_range
 from kodaira_desktop.domain.records import Item, OverrideRequest
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.policy import PostingPolicy
@@ -78,7 +79,7 @@ def load_one(ctx: AppContext, item_id: int) -> RequestView:
 def format_jst(policy: PostingPolicy, request: OverrideRequest) -> str:
     start = policy.localize(request.window_start)
     end = policy.localize(request.window_end)
-    return f"{start:%Y-%m-%d %H:%M}〜{end:%H:%M}（日本時間）"
+    return format_range(start, end)
 
 
 class RequestSummary(QWidget):
@@ -118,7 +119,7 @@ class RequestSummary(QWidget):
         self.item_label.setText(f"#{view.item.id}（{view.item.category or '分類なし'}）{media}")
         self.when_label.setText(format_jst(self._policy, request))
         asked = self._policy.localize(request.requested_at)
-        self.requester_label.setText(f"{view.requester_name}（{asked:%m月%d日 %H:%M} 依頼）")
+        self.requester_label.setText(f"{view.requester_name}（{format_instant(asked)} 依頼）")
         self.channels_label.setText(view.channels_text)
         self.reason_label.setText(request.reason)
         status = view.status_label

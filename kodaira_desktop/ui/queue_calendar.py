@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_day, format_instant
 from kodaira_desktop.domain.records import Entry, Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.policy import PostingPolicy
@@ -59,7 +60,6 @@ from kodaira_desktop.ui.channel_style import (
     state_mark,
 )
 from kodaira_desktop.ui.policy_calendar import CLOSED_BACKGROUND, PolicyCalendar, from_qdate
-from kodaira_desktop.ui.schedule_picker import format_instant
 from kodaira_desktop.ui.workers import TaskRunner
 
 CHIP_SIZE = 15
@@ -374,7 +374,7 @@ class QueueCalendarPanel(QWidget):
         self.day_title = QLabel()
         self.day_title.setStyleSheet("font-weight: bold;")
         self.day_list = DayList()
-        self.day_list.itemDoubleClicked.connect(self._open)
+        self.day_list.itemActivated.connect(self._open)  # Enter, or a double-click
         self.move_message = QLabel()
         self.move_message.setWordWrap(True)
         self.move_message.hide()
@@ -404,7 +404,7 @@ class QueueCalendarPanel(QWidget):
         side_layout.addWidget(self.day_title)
         side_layout.addWidget(self.day_list, 1)
         hint = QLabel(
-            "ダブルクリックで項目を開きます（編集・取り消し）。"
+            "ダブルクリックか Enter キーで項目を開きます（編集・取り消し）。"
             "別の日へドラッグすると、同じ時刻のまま移動します。"
         )
         hint.setWordWrap(True)
@@ -420,6 +420,7 @@ class QueueCalendarPanel(QWidget):
         legend_row = QHBoxLayout()
         legend_row.addWidget(legend)
         layout.addLayout(legend_row)
+        self.calendar.show_today(ctx.policy.localize(ctx.clock.now()).date())
         self.calendar.currentPageChanged.connect(self._load_month)
         self.calendar.selectionChanged.connect(self._show_day)
 
@@ -450,7 +451,7 @@ class QueueCalendarPanel(QWidget):
             self.calendar.entries_on(day), key=lambda e: (e.scheduled_at, e.channel_key)
         )
         reason = self.calendar.closed_reason(self.calendar.selectedDate())
-        title = f"{day.month}月{day.day}日の予定（{len(entries)}件）"
+        title = f"{format_day(day)}の予定（{len(entries)}件）"
         self.day_title.setText(title + (f" ― 投稿できない日：{reason}" if reason else ""))
         self.day_list.clear()
         for entry in entries:
@@ -482,11 +483,11 @@ class QueueCalendarPanel(QWidget):
             return
         decision = policy.check(when)
         if not decision.allowed:
-            reason = policy.describe(decision.reasons, decision.holiday_name)
+            refusal = policy.explain(format_instant(when), decision.reasons, decision.holiday_name)
             nxt = policy.next_allowed(max(when, now))
             self._refuse(
-                f"項目 #{dragged.item_id} を {format_instant(when)} に移動できません"
-                f"（{reason}）。次に投稿できるのは {format_instant(nxt)} です。"
+                f"#{dragged.item_id} を移動できません。{refusal}"
+                f"次に投稿できるのは {format_instant(nxt)} です。"
             )
             return
         if when < now:

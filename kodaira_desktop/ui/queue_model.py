@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.policy import PostingPolicy
@@ -82,7 +83,7 @@ class EntryTableModel(RecordTableModel[Entry]):
 
     def _display(self, entry: Entry, column: int) -> str | int | None:
         if column == COLUMN_SCHEDULED:
-            return f"{self._policy.localize(entry.scheduled_at):%Y-%m-%d %H:%M}"
+            return format_instant(self._policy.localize(entry.scheduled_at))
         if column == COLUMN_CHANNEL:
             return channel_label(entry.channel_key)
         if column == COLUMN_STATE:

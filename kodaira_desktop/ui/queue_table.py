@@ -92,7 +92,7 @@ class QueueTable(QWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COLUMN_SCHEDULED, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.doubleClicked.connect(self._open)
+        self.view.activated.connect(self._open)  # Enter, or a double-click
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("絞り込み："))

@@ -95,7 +95,7 @@ def test_cells_show_japanese_time_channel_and_state(model: EntryTableModel) -> N
         HEADERS
     )
     first = model.index(0, 0)
-    assert model.data(first) == "2026-11-02 09:00"
+    assert model.data(first) == "2026年11月2日（月）09:00"
     assert model.data(model.index(0, COLUMN_CHANNEL)) == "小平市公式 X"
     assert model.data(model.index(0, COLUMN_STATE)) == "◷ 予約済み"
     assert model.data(model.index(2, COLUMN_STATE)) == "✗ 失敗"
@@ -114,8 +114,8 @@ def test_filters_by_channel_state_and_date(proxy: EntryFilterProxy) -> None:
     proxy.set_channel(None)
     proxy.set_states(None)
     proxy.set_date_range(date(2026, 11, 2), date(2026, 11, 2))
-    shown = {proxy.data(proxy.index(r, COLUMN_SCHEDULED))[:10] for r in range(proxy.rowCount())}
-    assert shown == {"2026-11-02"}
+    shown = {proxy.data(proxy.index(r, COLUMN_SCHEDULED))[:13] for r in range(proxy.rowCount())}
+    assert shown == {"2026年11月2日（月）"}
     proxy.set_date_range(None, None)
     assert proxy.rowCount() == 40
 

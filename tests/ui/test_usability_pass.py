@@ -1,0 +1,291 @@
+"""Defects a person stumbled on when walking the window (issue 14), each reproduced first."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+from pytestqt.qtbot import QtBot
+
+from kodaira_desktop.dispatch.clock import FakeClock
+from kodaira_desktop.domain.dates_ja import format_day, format_instant, format_month
+from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui import prompts
+from kodaira_desktop.ui.composer import Composer
+from kodaira_desktop.ui.confirm_dialog import APPROVE, OnTheSpotDialog
+from kodaira_desktop.ui.main_window import MainWindow
+from kodaira_desktop.ui.policy_calendar import CLOSED_BACKGROUND, PolicyCalendar
+from kodaira_desktop.ui.workers import TaskRunner
+from tests.ui.conftest import CHIEF_PASSWORD, JST, make_context
+from tests.ui.emergency import request_emergency, runner, states
+from tests.ui.helpers import click, input_text, tick_channels, type_text, wait_checked
+
+__all__ = ["runner"]
+
+
+def composer_of(window: MainWindow) -> Composer:
+    assert window.composer is not None
+    return window.composer
+
+
+# -- 2. the chief's confirmation dialog ------------------------------------------------------
+
+
+def open_on_the_spot(qtbot: QtBot, ctx: AppContext, runner: TaskRunner) -> OnTheSpotDialog:
+    item_id = request_emergency(ctx)
+    dialog = OnTheSpotDialog(ctx, runner, item_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.chosen_chief() is not None)
+    return dialog
+
+
+def test_the_password_field_has_focus_and_enter_confirms(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
+    dialog = open_on_the_spot(qtbot, ctx, runner)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.password)
+    assert dialog.action_buttons[APPROVE].isDefault()
+    assert not dialog.cancel_button.isDefault()
+    assert not dialog.cancel_button.autoDefault()
+    qtbot.keyClicks(dialog.password, CHIEF_PASSWORD)
+    with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert states(ctx, dialog.item_id) == {EntryState.SCHEDULED}
+
+
+def test_enter_never_guesses_when_a_rejection_reason_was_typed(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
+    dialog = open_on_the_spot(qtbot, ctx, runner)
+    input_text(qtbot, dialog.reason, "内容に誤りがあります")
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, CHIEF_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert "ボタンを押してください" in dialog.message.text()
+    assert states(ctx, dialog.item_id) == {EntryState.AWAITING_APPROVAL}
+
+
+def test_a_cancel_says_what_did_not_happen(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
+    dialog = open_on_the_spot(qtbot, ctx, runner)
+    with qtbot.waitSignal(dialog.cancelled) as cancelled:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert f"項目 #{dialog.item_id} は課長の確認待ちのまま" in cancelled.args[0]
+    assert states(ctx, dialog.item_id) == {EntryState.AWAITING_APPROVAL}
+
+
+# -- 3. the composer's calendar on a closed day --------------------------------------------
+
+
+def click_day(qtbot: QtBot, calendar: PolicyCalendar, day: QDate) -> None:
+    view = calendar.findChild(QTableView)
+    assert view is not None
+    model = view.model()
+    first = QDate(calendar.yearShown(), calendar.monthShown(), 1)
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            value = index.data(Qt.ItemDataRole.DisplayRole)
+            if value != day.day():
+                continue
+            in_other_month = (row <= 2 and day.day() > 20) or (row >= 4 and day.day() < 15)
+            if in_other_month == (day.month() != first.month()):
+                rect = view.visualRect(index)
+                qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+                return
+    raise AssertionError(f"{day.toString()} is not shown")
+
+
+def cell_background(calendar: PolicyCalendar, day: QDate) -> str:
+    image = calendar.grab().toImage()
+    view = calendar.findChild(QTableView)
+    assert view is not None
+    model = view.model()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            if index.data(Qt.ItemDataRole.DisplayRole) == day.day() and 1 <= row <= 4:
+                rect = view.visualRect(index)
+                corner = view.viewport().mapTo(calendar, rect.topLeft() + QPoint(3, 3))
+                return image.pixelColor(corner).name()
+    raise AssertionError("not shown")
+
+
+def test_a_closed_day_click_keeps_the_month_offers_the_next_slot_and_keeps_the_shading(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    picker = composer_of(window).picker
+    picker.calendar.setCurrentPage(2027, 1)
+    assert cell_background(picker.calendar, QDate(2027, 1, 11)) == CLOSED_BACKGROUND.name()
+    click_day(qtbot, picker.calendar, QDate(2027, 1, 11))  # 成人の日
+    assert (picker.calendar.yearShown(), picker.calendar.monthShown()) == (2027, 1)
+    assert "成人の日" in picker.message.text()
+    assert "2027年1月12日（火）" in picker.message.text()
+    assert picker.use_suggestion.isVisible()
+    # the shading is the month's own: the holiday and the weekend still grey
+    assert cell_background(picker.calendar, QDate(2027, 1, 11)) == CLOSED_BACKGROUND.name()
+    assert cell_background(picker.calendar, QDate(2027, 1, 16)) == CLOSED_BACKGROUND.name()
+    assert cell_background(picker.calendar, QDate(2027, 1, 13)) != CLOSED_BACKGROUND.name()
+    click(qtbot, picker.use_suggestion)
+    assert picker.calendar.selectedDate() == QDate(2027, 1, 12)
+    assert picker.problem is None
+
+
+# -- 4. Japan time everywhere ----------------------------------------------------------------
+
+
+@pytest.fixture
+def honolulu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PC's clock zone is Hawaii: 09:00 Wednesday in Tokyo is Tuesday 14:00 there."""
+    monkeypatch.setenv("TZ", "Pacific/Honolulu")
+    time.tzset()
+    yield
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+def test_the_big_calendar_opens_on_japans_today(
+    qtbot: QtBot, honolulu: None, database_file: Path
+) -> None:
+    # 2026-12-01 08:00 in Tokyo is still 30 November on the PC's clock.
+    clock = FakeClock(datetime(2026, 12, 1, 8, 0, tzinfo=JST))
+    ctx = make_context(database_file, clock)
+    try:
+        main = MainWindow(ctx)
+        qtbot.addWidget(main)
+        calendar = main.calendar_panel.calendar
+        assert calendar.selectedDate() == QDate(2026, 12, 1)
+        assert (calendar.yearShown(), calendar.monthShown()) == (2026, 12)
+        assert main.shows_current_month()
+    finally:
+        main.runner.wait()
+        ctx.close()
+
+
+# -- 5. no error before the user has done anything, none right after success ------------------
+
+
+def test_a_fresh_composer_with_channels_ticked_shows_no_errors(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "x-city", "line")
+    wait_checked(qtbot, composer)
+    assert not composer.problems.isVisible()
+    for key in ("x-city", "line"):
+        tab = composer.channel_tabs[key]
+        assert not composer.tabs.tabText(composer.tabs.indexOf(tab)).startswith("⚠")
+        assert composer.channel_boxes[key].property("hasProblem") is False
+    assert not composer.schedule_button.isEnabled()
+    assert composer.schedule_reason.text() == "本文を入力すると予約できます。"
+
+
+def test_after_scheduling_the_composer_is_clean_and_the_message_goes(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "x-city", "line")
+    type_text(qtbot, composer, "お知らせです")
+    with qtbot.waitSignal(composer.submitted, timeout=10_000):
+        click(qtbot, composer.schedule_button)
+    wait_checked(qtbot, composer)
+    assert "予約しました" in composer.result_label.text()
+    assert not composer.problems.isVisible()
+    assert all(not box.property("hasProblem") for box in composer.channel_boxes.values())
+    assert composer.dismiss_result.isVisible()
+    type_text(qtbot, composer, "次")
+    assert composer.result_label.text() == ""
+    assert not composer.dismiss_result.isVisible()
+
+
+def test_the_reason_is_shown_beside_a_disabled_schedule_button(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    composer = composer_of(window)
+    assert composer.schedule_reason.text() == "投稿先を選んでください。"
+    tick_channels(qtbot, composer, "x-city")
+    type_text(qtbot, composer, "小" * 141)
+    assert not composer.schedule_button.isEnabled()
+    assert "問題を直すと予約できます" in composer.schedule_reason.text()
+
+
+# -- 6. 新規（下書きを消去） asks, and can be undone -------------------------------------------
+
+
+def test_new_asks_before_discarding_and_can_be_undone(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "x-city")
+    type_text(qtbot, composer, "大切な下書き")
+    monkeypatch.setattr(prompts, "confirm", lambda *_: False)
+    click(qtbot, composer.clear_button)
+    assert composer.text_edit.toPlainText() == "大切な下書き"
+    monkeypatch.setattr(prompts, "confirm", lambda *_: True)
+    click(qtbot, composer.clear_button)
+    assert composer.text_edit.toPlainText() == ""
+    assert composer.undo_button.isVisible()
+    click(qtbot, composer.undo_button)
+    assert composer.text_edit.toPlainText() == "大切な下書き"
+    assert not composer.undo_button.isVisible()
+
+
+# -- 7. one way of writing dates --------------------------------------------------------------
+
+
+def test_one_way_of_writing_dates() -> None:
+    when = datetime(2026, 12, 1, 10, 0, tzinfo=JST)
+    assert format_instant(when) == "2026年12月1日（火）10:00"
+    assert format_day(when.date()) == "2026年12月1日（火）"
+    assert format_month(2026, 11) == "2026年11月"
+
+
+def test_calendar_headers_read_year_then_month(qtbot: QtBot, window: MainWindow) -> None:
+    calendar = window.calendar_panel.calendar
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(calendar.isVisible)
+    assert calendar.header_text() == "2026年11月"
+    calendar.showNextMonth()
+    assert calendar.header_text() == "2026年12月"
+    picker_calendar = composer_of(window).picker.calendar
+    assert picker_calendar.header_text() == "2026年11月"
+
+
+def test_the_table_writes_dates_the_japanese_way(qtbot: QtBot, window: MainWindow) -> None:
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "x-city")
+    type_text(qtbot, composer, "お知らせです")
+    with qtbot.waitSignal(window.queueRefreshed, timeout=10_000):
+        click(qtbot, composer.schedule_button)
+    table = window.table
+    qtbot.waitUntil(lambda: table.proxy.rowCount() > 0)
+    shown = table.proxy.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
+    assert shown.startswith("2026年11月25日（水）")
+
+
+def test_enter_in_the_table_opens_the_item(qtbot: QtBot, window: MainWindow) -> None:
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "x-city")
+    type_text(qtbot, composer, "お知らせです")
+    with qtbot.waitSignal(window.queueRefreshed, timeout=10_000):
+        click(qtbot, composer.schedule_button)
+    window.tabs.setCurrentIndex(2)
+    view = window.table.view
+    qtbot.waitUntil(lambda: window.table.proxy.rowCount() > 0)
+    view.setFocus()
+    view.setCurrentIndex(window.table.proxy.index(0, 0))
+    with qtbot.waitSignal(window.table.itemOpened, timeout=5_000):
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert not view.tabKeyNavigation()
+    assert os.environ.get("QT_QPA_PLATFORM") == "offscreen"

@@ -160,12 +160,15 @@ class ChannelTab(QWidget):
 
     def set_quota(self, text: str | None) -> None:
         """The LINE quota sentence; None when it could not be fetched."""
-        self.quota.setText(text or "LINEの送信数を確認できません")
+        self.quota.setText(
+            text
+            or "LINEの今月の送信数を確認できませんでした（LINEの認証情報が未登録か、"
+            "LINEに接続できません）。予約はできますが、月の上限を超えた分は送られません。"
+            "続くときは課長に認証情報の確認を依頼してください。"
+        )
         self.quota.setStyleSheet(f"color: {MUTED_COLOUR};")
         self.quota.setToolTip(
-            "LINE公式アカウントの今月の配信数です（一斉送信1回＝友だちの人数分）。"
-            if text
-            else "認証情報が未登録か、LINEに接続できません。"
+            "LINE公式アカウントの今月の配信数です（一斉送信1回＝友だちの人数分）。" if text else ""
         )
         self.quota.show()
 

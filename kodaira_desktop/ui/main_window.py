@@ -25,7 +25,8 @@ from kodaira_desktop.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
-WINDOW_TITLE = "小平市 SNS投稿予約 — Kodaira Desktop"
+#: The application's display name: Qt adds nothing when the title is the name itself.
+WINDOW_TITLE = "小平市 SNS投稿予約"
 STATUS_REFRESH_MS = 30_000
 TAB_COMPOSER, TAB_CALENDAR, TAB_TABLE = 0, 1, 2
 

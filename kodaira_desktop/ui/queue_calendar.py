@@ -319,13 +319,13 @@ class QueueCalendar(PolicyCalendar):
 
 def _paint_chip(painter: QPainter, box: QRectF, entry: Entry) -> None:
     colour = channel_colour(entry.channel_key)
-    if entry.state == EntryState.CANCELLED:
-        colour = QColor("#bdbdbd")
-    painter.setBrush(QBrush(colour))
+    cancelled = entry.state == EntryState.CANCELLED
+    # A cancelled chip is an outline in the channel's colour: still readable, clearly not live.
+    painter.setBrush(QBrush(QColor("white") if cancelled else colour))
     outline = QColor("#c62828") if entry.state in ATTENTION_STATES else colour
     painter.setPen(QPen(outline, 2 if entry.state in ATTENTION_STATES else 1))
     painter.drawRoundedRect(box, 3, 3)
-    painter.setPen(QColor("white"))
+    painter.setPen(QColor("#424242") if cancelled else QColor("white"))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, state_mark(entry.state))
 
 
@@ -384,7 +384,7 @@ class QueueCalendarPanel(QWidget):
                 for k, label in CHANNEL_LABELS.items()
             )
             + "<br>"
-            + "　".join(
+            + "　／　".join(
                 f"{state_mark(s)} {state_label(s)}"
                 for s in (
                     EntryState.SCHEDULED,

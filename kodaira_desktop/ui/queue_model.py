@@ -91,7 +91,7 @@ class EntryTableModel(RecordTableModel[Entry]):
         if column == COLUMN_TEXT:
             return _first_line(entry.text)
         if column == COLUMN_ITEM:
-            return entry.item_id
+            return f"#{entry.item_id}"
         if column == COLUMN_ERROR:
             return entry.last_error or ""
         return None

@@ -289,3 +289,60 @@ def test_enter_in_the_table_opens_the_item(qtbot: QtBot, window: MainWindow) -> 
         qtbot.keyClick(view, Qt.Key.Key_Return)
     assert not view.tabKeyNavigation()
     assert os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+
+
+# -- 8. wording ---------------------------------------------------------------------------------
+
+
+def test_the_window_speaks_japanese_only() -> None:
+    from kodaira_desktop.ui.wording import for_window
+
+    assert for_window("パスワードが違います (wrong password for chief)") == "パスワードが違います"
+    assert for_window("database error: connection refused") == (
+        "database error: connection refused"
+    )
+    assert for_window("承認済み（課長）") == "承認済み（課長）"
+
+
+def test_a_wrong_password_is_shown_in_japanese_only(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
+    dialog = open_on_the_spot(qtbot, ctx, runner)
+    qtbot.keyClicks(dialog.password, "not-the-password")
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as failed:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "パスワードが違います" in failed.args[0]
+    assert not any(c.isascii() and c.isalpha() for c in dialog.message.text())
+
+
+def test_the_legend_and_labels_read_naturally(window: MainWindow) -> None:
+    legend = window.calendar_panel.findChildren(type(window.calendar_panel.day_title))
+    text = " ".join(label.text() for label in legend)
+    assert "予約済み？" not in text
+    assert "予約済み ?" not in text
+    assert "△ 課長の確認待ち" in text
+    assert window.windowTitle() == "小平市 SNS投稿予約"
+
+
+def test_staff_level_units_and_an_explained_line_quota(qtbot: QtBot, window: MainWindow) -> None:
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "line", "youtube")
+    line = composer.channel_tabs["line"]
+    line.set_quota(None)
+    assert "課長に認証情報の確認を依頼" in line.quota.text()
+    for tab in composer.channel_tabs.values():
+        assert "UTF" not in tab.counter.text()
+
+
+def test_holiday_refusals_have_no_nested_brackets(window: MainWindow) -> None:
+    policy = window.ctx.policy
+    when = datetime(2027, 1, 11, 10, 0, tzinfo=JST)
+    decision = policy.check(when)
+    sentence = policy.explain(format_instant(when), decision.reasons, decision.holiday_name)
+    assert sentence == "2027年1月11日（月）10:00は祝日（成人の日）のため投稿できません。"
+    assert "（祝日（" not in sentence
+    late = datetime(2026, 11, 25, 18, 0, tzinfo=JST)
+    decision = policy.check(late)
+    assert policy.explain(format_instant(late), decision.reasons, None) == (
+        "2026年11月25日（水）18:00は投稿できる時間（平日 8:30〜17:15）の外です。"
+    )

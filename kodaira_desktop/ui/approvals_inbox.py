@@ -185,7 +185,10 @@ class ApprovalsInbox(QWidget):
         if self.is_chief:
             if not pending:
                 return "確認を待っている緊急投稿はありません。"
-            return f"確認を待っている緊急投稿が {pending} 件あります。内容を確認してください。"
+            return (
+                f"確認を待っている緊急投稿が {pending} 件あります。内容を確認してください。"
+                "承認の期限を過ぎた依頼は、送られずに保留になります。"
+            )
         if not self.views:
             return "あなたが依頼した緊急投稿はありません。"
         return f"あなたが依頼した緊急投稿（課長の確認待ち {pending} 件）"

@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -94,11 +93,14 @@ class ChannelTab(QWidget):
         editor_side = QWidget()
         left = QVBoxLayout(editor_side)
         left.setContentsMargins(0, 0, 0, 0)
-        top_row = QHBoxLayout()
-        top_row.addWidget(self.inherit)
-        top_row.addStretch(1)
-        top_row.addWidget(self.counter)
-        left.addLayout(top_row)
+        # The counter wraps on its own line: at 1024x768 a long YouTube counter beside the
+        # checkbox pushed the preview out of sight.
+        self.counter.setWordWrap(True)
+        inherit_row = QHBoxLayout()
+        inherit_row.addWidget(self.inherit)
+        inherit_row.addStretch(1)
+        left.addLayout(inherit_row)
+        left.addWidget(self.counter)
         left.addWidget(self.quota)
         left.addLayout(fields)
         left.addWidget(self.problems)
@@ -107,12 +109,17 @@ class ChannelTab(QWidget):
         preview_side = QWidget()
         right = QVBoxLayout(preview_side)
         right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(QLabel("プレビュー（実際の表示とは多少異なります）"))
+        preview_title = QLabel("プレビュー（実際の表示とは多少異なります）")
+        preview_title.setWordWrap(True)
+        right.addWidget(preview_title)
         right.addWidget(self.preview, 1)
         splitter = QSplitter()
         splitter.addWidget(editor_side)
         splitter.addWidget(preview_side)
         splitter.setSizes([360, 300])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._refresh()

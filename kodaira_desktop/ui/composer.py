@@ -234,6 +234,8 @@ class Composer(QWidget):
         left.addWidget(self.tab_stack, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll = scroll
         scroll.setWidget(form)
 
         self.picker = SchedulePicker(self.ctx.policy, self.ctx.clock)
@@ -254,6 +256,7 @@ class Composer(QWidget):
         self.undo_button.hide()
         self._discarded: Draft | None = None
         side = QWidget()
+        side.setMaximumWidth(380)
         right = QVBoxLayout(side)
         right.addWidget(schedule_group)
         right.addWidget(self.problems)

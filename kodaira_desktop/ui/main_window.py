@@ -16,6 +16,7 @@ from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.composer import Composer
 from kodaira_desktop.ui.dispatch_worker import DispatchWorker
+from kodaira_desktop.ui.help_menu import install_help_menu
 from kodaira_desktop.ui.item_dialog import ItemDialog
 from kodaira_desktop.ui.oversight_tabs import install_oversight
 from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.addAction(refresh)
         menu = self.menuBar().addMenu("表示")
         menu.addAction(refresh)
+        install_help_menu(self, self.ctx.policy.hours_text())
 
     # -- queue -----------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -64,6 +65,8 @@ from kodaira_desktop.ui.workers import TaskRunner
 
 CHIP_SIZE = 15
 LINE_HEIGHT = 18
+#: The narrowest room (px) worth a few words of the post after a line's chips.
+MIN_SNIPPET_WIDTH = 48
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ class CalendarLine:
         """Nothing of the item on this line is sending or sent."""
         states = {e.state for e in self.entries}
         return bool(states & EDITABLE_STATES) and states <= EDITABLE_STATES | {EntryState.CANCELLED}
+
+    @property
+    def snippet(self) -> str:
+        """The first line of the item's text (for cells wide enough to show words)."""
+        text = self.entries[0].text.strip()
+        return text.splitlines()[0] if text else ""
 
     def dragged(self) -> DraggedItem:
         first = self.entries[0]
@@ -278,8 +287,8 @@ class QueueCalendar(PolicyCalendar):
                 Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
                 holiday,
             )
-        if in_month:
-            self._paint_lines(painter, rect, self._lines.get(from_qdate(day), []))
+        # Days of the neighbouring months shown in the grid have their entries too.
+        self._paint_lines(painter, rect, self._lines.get(from_qdate(day), []), dim=not in_month)
         if self.drop_target is not None and from_qdate(day) == self.drop_target:
             outline = (
                 QColor("#c62828") if closed else self.palette().color(QPalette.ColorRole.Highlight)
@@ -289,7 +298,11 @@ class QueueCalendar(PolicyCalendar):
             painter.drawRect(rect.adjusted(2, 2, -3, -3))
         painter.restore()
 
-    def _paint_lines(self, painter: QPainter, rect: QRect, lines: list[CalendarLine]) -> None:
+    def _paint_lines(
+        self, painter: QPainter, rect: QRect, lines: list[CalendarLine], *, dim: bool = False
+    ) -> None:
+        if dim:
+            painter.setOpacity(0.55)
         small = QFont(painter.font())
         small.setBold(False)
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
@@ -307,6 +320,15 @@ class QueueCalendar(PolicyCalendar):
                     break
                 _paint_chip(painter, QRectF(x, y + 1, CHIP_SIZE, CHIP_SIZE), entry)
                 x += CHIP_SIZE + 2
+            room = rect.right() - 4 - (x + 2)
+            if room >= MIN_SNIPPET_WIDTH:  # wide cells (1920x1080): the post's first words
+                snippet = painter.fontMetrics().elidedText(
+                    line.snippet, Qt.TextElideMode.ElideRight, room
+                )
+                painter.setPen(QColor("#424242"))
+                painter.drawText(
+                    QRect(x + 2, y, room, LINE_HEIGHT), Qt.AlignmentFlag.AlignVCenter, snippet
+                )
         if len(shown) < len(lines):
             painter.setPen(QColor("#616161"))
             y = top + len(shown) * LINE_HEIGHT
@@ -374,6 +396,11 @@ class QueueCalendarPanel(QWidget):
         self.day_title = QLabel()
         self.day_title.setStyleSheet("font-weight: bold;")
         self.day_list = DayList()
+        # Wrap long lines instead of hiding them behind a horizontal scrollbar.
+        self.day_list.setWordWrap(True)
+        self.day_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.day_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.day_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.day_list.itemActivated.connect(self._open)  # Enter, or a double-click
         self.move_message = QLabel()
         self.move_message.setWordWrap(True)

@@ -80,6 +80,7 @@ class SchedulePicker(QWidget):
         )
         self.time_box.setToolTip(f"投稿できる時間は {policy.hours_text()} です。")
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")

@@ -23,10 +23,10 @@ from kodaira_desktop.ui.main_window import MainWindow
 from kodaira_desktop.ui.policy_calendar import CLOSED_BACKGROUND, PolicyCalendar
 from kodaira_desktop.ui.workers import TaskRunner
 from tests.ui.conftest import CHIEF_PASSWORD, JST, make_context
-from tests.ui.emergency import request_emergency, runner, states
+from tests.ui.emergency import chief_ctx, request_emergency, runner, states
 from tests.ui.helpers import click, input_text, tick_channels, type_text, wait_checked
 
-__all__ = ["runner"]
+__all__ = ["chief_ctx", "runner"]
 
 
 def composer_of(window: MainWindow) -> Composer:
@@ -346,3 +346,116 @@ def test_holiday_refusals_have_no_nested_brackets(window: MainWindow) -> None:
     assert policy.explain(format_instant(late), decision.reasons, None) == (
         "2026年11月25日（水）18:00は投稿できる時間（平日 8:30〜17:15）の外です。"
     )
+
+
+# -- 9. the chief sees what waits --------------------------------------------------------------
+
+
+def test_a_chief_is_told_of_waiting_requests_on_start_and_can_jump_to_them(
+    qtbot: QtBot, ctx: AppContext, chief_ctx: AppContext
+) -> None:
+    item_id = request_emergency(ctx)
+    main = MainWindow(chief_ctx)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    button = main.oversight.waiting_button
+    assert button is not None
+    qtbot.waitUntil(button.isVisible)
+    assert "確認待ちの緊急投稿が 1 件" in button.text()
+    click(qtbot, button)
+    inbox = main.oversight.inbox
+    assert inbox is not None
+    assert main.tabs.currentWidget() is inbox
+    inbox.select_item(item_id)
+    assert "までに承認されないと" in inbox.summary.deadline_label.text()
+    assert "承認の期限を過ぎた依頼は" in inbox.heading.text()
+    main.runner.wait()
+
+
+def test_staff_get_no_waiting_notice(window: MainWindow) -> None:
+    assert window.oversight.waiting_button is None
+
+
+# -- 10. layouts hold at 1024x768 ---------------------------------------------------------------
+
+
+def test_the_composer_fits_1024x768_without_sideways_scrolling(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.resize(1024, 768)
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, *composer.channel_boxes)
+    type_text(qtbot, composer, "小平市民まつりのお知らせ")
+    composer.tabs.setCurrentWidget(composer.channel_tabs["youtube"])
+    QApplication.processEvents()
+    scroll = composer.form_scroll
+    assert scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    form = scroll.widget()
+    assert form is not None
+    assert form.minimumSizeHint().width() <= scroll.viewport().width()
+    youtube = composer.channel_tabs["youtube"]
+    assert youtube.preview.isVisible()
+    assert youtube.preview.width() > 150
+
+
+def test_the_day_list_wraps_instead_of_scrolling_sideways(window: MainWindow) -> None:
+    day_list = window.calendar_panel.day_list
+    assert day_list.wordWrap()
+    assert day_list.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+
+
+def test_wide_calendar_cells_show_the_first_words(qtbot: QtBot, window: MainWindow) -> None:
+    from kodaira_desktop.ui.queue_calendar import CalendarLine
+
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "x-city")
+    composer.text_edit.setPlainText("市民まつりのお知らせ\n二行目")
+    wait_checked(qtbot, composer)
+    with qtbot.waitSignal(window.queueRefreshed, timeout=10_000):
+        click(qtbot, composer.schedule_button)
+    window.resize(1920, 1080)
+    window.tabs.setCurrentIndex(1)
+    calendar = window.calendar_panel.calendar
+    qtbot.waitUntil(lambda: bool(calendar._lines))
+    lines = next(iter(calendar._lines.values()))
+    assert isinstance(lines[0], CalendarLine)
+    assert lines[0].snippet == "市民まつりのお知らせ"
+    calendar.grab()  # paints every cell, snippets included, without error
+
+
+# -- 11. smaller things -------------------------------------------------------------------------
+
+
+def test_the_help_menu_has_a_guide_and_the_version(window: MainWindow) -> None:
+    from kodaira_desktop import __version__
+    from kodaira_desktop.ui.help_menu import about_text, guide_text
+
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["表示", "ヘルプ"]
+    help_menu = window.menuBar().actions()[1].menu()
+    assert [a.text() for a in help_menu.actions()] == ["使い方", "バージョン情報"]
+    assert "平日 8:30〜17:15" in guide_text(window.ctx.policy.hours_text())
+    assert __version__ in about_text()
+
+
+def test_the_item_dialog_says_which_change_is_which_and_counts_while_editing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    composer = composer_of(window)
+    tick_channels(qtbot, composer, "x-city", "line")
+    type_text(qtbot, composer, "お知らせです")
+    with qtbot.waitSignal(window.queueRefreshed, timeout=10_000):
+        click(qtbot, composer.schedule_button)
+    item_id = int(composer.result_label.text().split("#")[1].split("、")[0])
+    dialog = window.open_item(item_id)
+    assert dialog is not None
+    assert dialog.edit_button.text() == "本文・日時を編集"
+    assert dialog.recreate_button.text() == "投稿先・添付を変えて作り直す…"
+    click(qtbot, dialog.edit_button)
+    assert dialog.counters.isVisible()
+    assert "小平市公式 X：12 / 280" in dialog.counters.text()
+    assert "LINE：6 / 5,000" in dialog.counters.text()
+    dialog.text.selectAll()
+    input_text(qtbot, dialog.text, "小" * 141)
+    assert "#c62828" in dialog.counters.text()

@@ -52,7 +52,7 @@ STATE_LABELS_JA: dict[EntryState, str] = {
     S.FAILED: "失敗",
     S.UNKNOWN: "結果不明（要確認）",
     S.HELD: "保留",
-    S.CANCELLED: "取消",
+    S.CANCELLED: "取り消し済み",
 }
 
 

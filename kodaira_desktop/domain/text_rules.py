@@ -296,15 +296,21 @@ class TextRule:
 RULES: Final[Mapping[str, TextRule]] = MappingProxyType(
     {
         "x": TextRule(
-            "x", "X", X_MAX_WEIGHTED_LENGTH, "文字（全角2・URL 23換算）", x_weighted_length
+            "x",
+            "X",
+            X_MAX_WEIGHTED_LENGTH,
+            "文字（全角2・URL 23換算）",
+            x_weighted_length,
         ),
-        "line": TextRule("line", "LINE", LINE_TEXT_LIMIT, "文字（UTF-16換算）", utf16_length),
+        "line": TextRule("line", "LINE", LINE_TEXT_LIMIT, "文字", utf16_length),
         # Facebook documents "characters"; counting UTF-16 units errs on the safe side.
-        "facebook": TextRule(
-            "facebook", "Facebook", FACEBOOK_TEXT_LIMIT, "文字（UTF-16換算）", utf16_length
-        ),
+        "facebook": TextRule("facebook", "Facebook", FACEBOOK_TEXT_LIMIT, "文字", utf16_length),
         "youtube": TextRule(
-            "youtube", "YouTube", YOUTUBE_DESCRIPTION_BYTE_LIMIT, "バイト（UTF-8）", utf8_length
+            "youtube",
+            "YouTube",
+            YOUTUBE_DESCRIPTION_BYTE_LIMIT,
+            "半角文字分（全角は3）",
+            utf8_length,
         ),
     }
 )

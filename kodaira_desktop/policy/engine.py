@@ -148,6 +148,24 @@ class PostingPolicy:
         days = (first + timedelta(days=n) for n in range((last - first).days + 1))
         return [d for d in days if self.day_status(d).open]
 
+    def hours_text(self) -> str:
+        """「平日 8:30〜17:15」: the days and hours posting is allowed, in one clock style."""
+        days = self.config.weekdays
+        if set(days) == {0, 1, 2, 3, 4}:
+            label = "平日"
+        else:
+            label = "・".join("月火水木金土日"[d] for d in sorted(days)) + "曜"
+        start, end = self.config.start, self.config.end
+        return f"{label} {start.hour}:{start.minute:02d}〜{end.hour}:{end.minute:02d}"
+
+    def explain(self, subject: str, reasons: tuple[str, ...], holiday_name: str | None) -> str:
+        """One natural sentence: 「2027年1月11日（月）は祝日（成人の日）のため投稿できません。」 or
+        「… 18:00 は投稿できる時間（平日 8:30〜17:15）の外です。」."""
+        day_reasons = tuple(r for r in reasons if r not in ("before_hours", "after_hours"))
+        if day_reasons:
+            return f"{subject}は{self.describe(day_reasons, holiday_name)}のため投稿できません。"
+        return f"{subject}は投稿できる時間（{self.hours_text()}）の外です。"
+
     def describe(self, reasons: tuple[str, ...], holiday_name: str | None = None) -> str:
         """The reasons in Japanese, e.g. 「祝日（勤労感謝の日）・土日」."""
         labels = []

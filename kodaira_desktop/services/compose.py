@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.media_rules import MediaInfo, check_media
 from kodaira_desktop.domain.records import Channel, Item, MediaRecord, User
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
@@ -165,18 +166,17 @@ def _schedule(
         when = request.at
         if when < now - PAST_TOLERANCE:
             problems.append(
-                f"過去の日時（{policy.localize(when):%Y-%m-%d %H:%M}）は指定できません。"
+                f"過去の日時（{format_instant(policy.localize(when))}）は指定できません。"
             )
     decision = policy.check(max(when, now))
     if request.emergency_reason is not None and not request.emergency_reason.strip():
         problems.append("緊急投稿には理由が必要です。")
     if not decision.allowed and request.emergency_reason is None:
         nxt = policy.next_allowed(when)
-        problems.append(
-            f"{policy.localize(when):%Y-%m-%d %H:%M} は投稿できません"
-            f"（{policy.describe(decision.reasons, decision.holiday_name)}）。"
-            f"次に投稿できるのは {nxt:%Y-%m-%d %H:%M} です。"
+        refusal = policy.explain(
+            format_instant(policy.localize(when)), decision.reasons, decision.holiday_name
         )
+        problems.append(f"{refusal}次に投稿できるのは {format_instant(nxt)} です。")
     return when, decision
 
 

@@ -23,6 +23,7 @@ from kodaira_desktop import __version__
 from kodaira_desktop.dispatch.pacing import Pacer, pacing_message
 from kodaira_desktop.dispatch.retry import RetryPolicy
 from kodaira_desktop.dispatch.wakeup import JumpDetector, seconds_until
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Channel, Entry, Item
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.platforms.base import (
@@ -390,7 +391,7 @@ class Dispatcher:
         nxt = self._in_force().next_allowed(now)
         return (
             f"投稿時間外のため保留しました（{reasons}。{verdict.reason}）。"
-            f"次に投稿できるのは {nxt:%Y-%m-%d %H:%M} です。"
+            f"次に投稿できるのは {format_instant(nxt)} です。"
         )
 
     def _publish(

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import User
 from kodaira_desktop.services import approvals
 from kodaira_desktop.services.context import AppContext
@@ -173,7 +174,7 @@ class ApprovalsInbox(QWidget):
         start = self.ctx.policy.localize(view.request.window_start)
         return (
             f"#{view.item.id}",
-            f"{start:%Y-%m-%d %H:%M}",
+            format_instant(start),
             view.requester_name,
             view.channels_text,
             view.request.reason,
@@ -184,7 +185,10 @@ class ApprovalsInbox(QWidget):
         if self.is_chief:
             if not pending:
                 return "確認を待っている緊急投稿はありません。"
-            return f"確認を待っている緊急投稿が {pending} 件あります。内容を確認してください。"
+            return (
+                f"確認を待っている緊急投稿が {pending} 件あります。内容を確認してください。"
+                "承認の期限を過ぎた依頼は、送られずに保留になります。"
+            )
         if not self.views:
             return "あなたが依頼した緊急投稿はありません。"
         return f"あなたが依頼した緊急投稿（課長の確認待ち {pending} 件）"
@@ -256,6 +260,10 @@ class ApprovalsInbox(QWidget):
         dialog = ChiefActionDialog(
             self.runner, title, intro, [action], header=header,
             reason_label="却下の理由", parent=self,
+            cancel_note=(
+                f"{'承認' if approve else '却下'}していません。"
+                f"項目 #{item_id} は課長の確認待ちのままです。"
+            ),
         )  # fmt: skip
         return self._open(dialog)
 
@@ -267,6 +275,7 @@ class ApprovalsInbox(QWidget):
 
     def _open(self, dialog: ChiefActionDialog) -> ChiefActionDialog:
         dialog.succeeded.connect(self._on_decided)
+        dialog.cancelled.connect(self._on_cancelled)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -276,6 +285,10 @@ class ApprovalsInbox(QWidget):
         self.message.setText(f"{label.removesuffix('する')}しました。")
         self.decided.emit(result)
         self.refresh()
+
+    def _on_cancelled(self, note: str) -> None:
+        self.message.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.message.setText(note)
 
     def show_error(self, text: str) -> None:
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")

@@ -8,6 +8,7 @@ from typing import Any, Final
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import AuditRow
 from kodaira_desktop.policy import PostingPolicy
 from kodaira_desktop.ui.record_model import RecordTableModel
@@ -108,7 +109,7 @@ class AuditTableModel(RecordTableModel[AuditRow]):
         if column == COLUMN_SEQ:
             return row.seq
         if column == COLUMN_AT:
-            return f"{self._policy.localize(row.at):%Y-%m-%d %H:%M:%S}"
+            return format_instant(self._policy.localize(row.at), seconds=True)
         if column == COLUMN_ACTOR:
             return row.actor
         if column == COLUMN_ACTION:

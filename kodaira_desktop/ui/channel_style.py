@@ -30,7 +30,7 @@ _FALLBACK_COLOUR: Final = "#607d8b"
 STATE_MARKS: Final[dict[EntryState, str]] = {
     EntryState.DRAFT: "✎",
     EntryState.SCHEDULED: "◷",
-    EntryState.AWAITING_APPROVAL: "?",
+    EntryState.AWAITING_APPROVAL: "△",
     EntryState.SENDING: "↑",
     EntryState.RETRY_WAIT: "↻",
     EntryState.PUBLISHED: "✓",

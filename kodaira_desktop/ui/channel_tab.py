@@ -51,6 +51,8 @@ class ChannelTab(QWidget):
         self.inherit.setChecked(True)
         self.inherit.toggled.connect(self._on_inherit_toggled)
         self.editor = QPlainTextEdit()
+        self.editor.setTabChangesFocus(True)
+        self.editor.setAccessibleName(f"{channel.display_name} の本文")
         self.editor.setReadOnly(True)
         self.editor.setPlaceholderText("共通の本文がここに入ります")
         self.editor.textChanged.connect(self._on_own_text_changed)
@@ -71,6 +73,8 @@ class ChannelTab(QWidget):
         self.title_edit.setPlaceholderText("動画のタイトル（1〜100文字、「<」「>」は使えません）")
         self.title_edit.textChanged.connect(self._on_any_change)
         self.line_urls = QPlainTextEdit()
+        self.line_urls.setTabChangesFocus(True)
+        self.line_urls.setAccessibleName("画像の公開URL")
         self.line_urls.setPlaceholderText(
             "https://www.city.kodaira.tokyo.jp/…/photo.jpg（1行に1つ、添付画像と同じ順）"
         )
@@ -90,11 +94,14 @@ class ChannelTab(QWidget):
         editor_side = QWidget()
         left = QVBoxLayout(editor_side)
         left.setContentsMargins(0, 0, 0, 0)
-        top_row = QHBoxLayout()
-        top_row.addWidget(self.inherit)
-        top_row.addStretch(1)
-        top_row.addWidget(self.counter)
-        left.addLayout(top_row)
+        # The counter wraps on its own line: at 1024x768 a long YouTube counter beside the
+        # checkbox pushed the preview out of sight.
+        self.counter.setWordWrap(True)
+        inherit_row = QHBoxLayout()
+        inherit_row.addWidget(self.inherit)
+        inherit_row.addStretch(1)
+        left.addLayout(inherit_row)
+        left.addWidget(self.counter)
         left.addWidget(self.quota)
         left.addLayout(fields)
         left.addWidget(self.problems)
@@ -103,12 +110,17 @@ class ChannelTab(QWidget):
         preview_side = QWidget()
         right = QVBoxLayout(preview_side)
         right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(QLabel("プレビュー（実際の表示とは多少異なります）"))
+        preview_title = QLabel("プレビュー（実際の表示とは多少異なります）")
+        preview_title.setWordWrap(True)
+        right.addWidget(preview_title)
         right.addWidget(self.preview, 1)
         splitter = QSplitter()
         splitter.addWidget(editor_side)
         splitter.addWidget(preview_side)
         splitter.setSizes([360, 300])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._refresh()
@@ -156,12 +168,15 @@ class ChannelTab(QWidget):
 
     def set_quota(self, text: str | None) -> None:
         """The LINE quota sentence; None when it could not be fetched."""
-        self.quota.setText(text or "LINEの送信数を確認できません")
+        self.quota.setText(
+            text
+            or "LINEの今月の送信数を確認できませんでした（LINEの認証情報が未登録か、"
+            "LINEに接続できません）。予約はできますが、月の上限を超えた分は送られません。"
+            "続くときは課長に認証情報の確認を依頼してください。"
+        )
         self.quota.setStyleSheet(f"color: {MUTED_COLOUR};")
         self.quota.setToolTip(
-            "LINE公式アカウントの今月の配信数です（一斉送信1回＝友だちの人数分）。"
-            if text
-            else "認証情報が未登録か、LINEに接続できません。"
+            "LINE公式アカウントの今月の配信数です（一斉送信1回＝友だちの人数分）。" if text else ""
         )
         self.quota.show()
 

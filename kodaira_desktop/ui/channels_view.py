@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Channel
 from kodaira_desktop.services import channels, queries
 from kodaira_desktop.services.context import AppContext
@@ -97,7 +98,7 @@ class ChannelsView(QWidget):
             by = ""
             if channel.suspended and channel.suspended_at is not None:
                 at = self.ctx.policy.localize(channel.suspended_at)
-                by = f"{at:%Y-%m-%d %H:%M}　{channel.suspended_by or ''}"
+                by = f"{format_instant(at)}　{channel.suspended_by or ''}"
             cells = (channel_label(channel.key), channel.display_name, state_text(channel), by)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -172,6 +173,7 @@ class ChannelsView(QWidget):
 
     def _open(self, dialog: ChiefActionDialog, key: str) -> ChiefActionDialog:
         dialog.succeeded.connect(lambda label, result: self._done(key, label, result))
+        dialog.cancelled.connect(self.message.setText)
         self.dialog = dialog
         dialog.open()
         return dialog

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,10 +41,15 @@ class ChiefAction:
 
 
 class ChiefActionDialog(QDialog):
+    """Enter in the password field runs the first action (the default button); Esc or
+    キャンセル closes the dialog and ``cancelled`` says what did not happen."""
+
     #: The action's label and its result; the dialog then closes.
     succeeded = Signal(str, object)
     #: The service refused (the message as shown); the dialog stays open.
     failed = Signal(str)
+    #: Closed without an action: one sentence saying what did not happen.
+    cancelled = Signal(str)
 
     def __init__(
         self,
@@ -56,10 +62,12 @@ class ChiefActionDialog(QDialog):
         reason_label: str = "理由",
         reason_hint: str = "",
         pick_chief: bool = False,
+        cancel_note: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.cancel_note = cancel_note or f"「{title}」は取りやめました。何も変更していません。"
         self._runner = runner
         self._busy = False
         self.result_value: object = None
@@ -68,11 +76,13 @@ class ChiefActionDialog(QDialog):
         self.chief_box = QComboBox()
         self.chief_box.setPlaceholderText("読み込み中…")
         self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
         self.reason.setPlaceholderText(reason_hint)
         self.reason.setFixedHeight(72)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("課長のパスワード")
+        self.password.setAccessibleName("課長のパスワード")
         self.message = QLabel()
         self.message.setWordWrap(True)
         form = QFormLayout()
@@ -85,15 +95,18 @@ class ChiefActionDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.action_buttons: dict[str, QPushButton] = {}
         self._actions = list(actions)
-        for action in self._actions:
+        for index, action in enumerate(self._actions):
             button = QPushButton(action.label)
             button.setAutoDefault(False)
+            button.setDefault(index == 0)
             button.clicked.connect(lambda _=False, a=action: self.run_action(a))
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
             self.action_buttons[action.label] = button
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         assert self.cancel_button is not None
         self.cancel_button.setText("キャンセル")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.setDefault(False)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -109,6 +122,38 @@ class ChiefActionDialog(QDialog):
         self.chief_box.currentIndexChanged.connect(self._update_buttons)
         self._update_buttons()
         self.resize(560, 420 if header is None else 640)
+        self.password.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.password.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Enter runs the default action (QDialog would click the default button even when
+        # a reason typed for 却下 makes 承認 a guess); plain-text fields keep their Enter.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.reason.hasFocus():
+            self._run_default()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self._busy:  # the action is running: its result decides, not a stray Esc
+            return
+        super().reject()
+        self.cancelled.emit(self.cancel_note)
+
+    def _run_default(self) -> None:
+        """Enter runs the first action. When a reason has been typed
+        and another action takes it (承認 / 却下), Enter would be a guess: ask instead."""
+        first = self._actions[0]
+        if self.reason_text() and any(a.needs_reason for a in self._actions[1:]):
+            labels = "・".join(a.label for a in self._actions)
+            self.show_message(
+                f"理由が入力されています。{labels}のどれかのボタンを押してください。", error=True
+            )
+            return
+        if self.action_buttons[first.label].isEnabled():
+            self.run_action(first)
 
     # -- inputs ----------------------------------------------------------------------------
 

@@ -8,10 +8,12 @@ Queueing (which copies media) runs on a worker thread. The draft is autosaved.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,12 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Channel, Item, User
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services import channels as channel_service
 from kodaira_desktop.services import compose, media
 from kodaira_desktop.services.compose import ComposeCheck, ComposeRequest, Submitted
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.attachments import AttachmentList
 from kodaira_desktop.ui.channel_style import (
     ERROR_COLOUR,
@@ -46,10 +50,17 @@ from kodaira_desktop.ui.channel_tab import ChannelTab
 from kodaira_desktop.ui.confirm_dialog import CONFIRM_HERE, OnTheSpotDialog
 from kodaira_desktop.ui.drafts import Draft, DraftStore, draft_from_item
 from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
-from kodaira_desktop.ui.schedule_picker import SchedulePicker, format_instant
+from kodaira_desktop.ui.schedule_picker import SchedulePicker
 from kodaira_desktop.ui.workers import TaskRunner
 
+#: A focus ring that shows on every style (the Fusion and Windows styles draw a faint one).
+FOCUS_STYLE = (
+    "QPushButton:focus, QCheckBox:focus, QComboBox:focus, QToolButton:focus"
+    " { outline: 2px solid #1565c0; border: 2px solid #1565c0; border-radius: 3px; }"
+)
 CHECK_DELAY_MS = 150
+#: How long 「予約しました…」 stays before it fades (it also goes when the next post is typed).
+RESULT_FADE_MS = 20_000
 AUTOSAVE_DELAY_MS = 800
 CATEGORIES = (
     "お知らせ",
@@ -136,6 +147,8 @@ class Composer(QWidget):
         banner_row.addWidget(self.stop_editing)
 
         self.text_edit = QPlainTextEdit()
+        self.text_edit.setTabChangesFocus(True)  # Tab moves on; a post never needs a tab
+        self.text_edit.setAccessibleName("本文（共通）")
         self.text_edit.setPlaceholderText("投稿する本文（すべての媒体に共通）")
         self.text_edit.setMinimumHeight(90)
         self.text_edit.setMaximumHeight(130)
@@ -194,6 +207,19 @@ class Composer(QWidget):
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setStyleSheet(f"color: {OK_COLOUR};")
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dismiss_result = QPushButton("×")
+        self.dismiss_result.setFixedWidth(28)
+        self.dismiss_result.setToolTip("このお知らせを閉じる")
+        self.dismiss_result.setAccessibleName("お知らせを閉じる")
+        self.dismiss_result.clicked.connect(lambda: self._show_result(""))
+        self.dismiss_result.hide()
+        self._result_timer = QTimer(self, singleShot=True, interval=RESULT_FADE_MS)
+        self._result_timer.timeout.connect(lambda: self._show_result(""))
+        #: Why 予約 is disabled, beside the button (empty while it is enabled).
+        self.schedule_reason = QLabel()
+        self.schedule_reason.setWordWrap(True)
+        self.schedule_reason.setStyleSheet(f"color: {MUTED_COLOUR};")
 
         form = QWidget()
         left = QVBoxLayout(form)
@@ -208,6 +234,8 @@ class Composer(QWidget):
         left.addWidget(self.tab_stack, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll = scroll
         scroll.setWidget(form)
 
         self.picker = SchedulePicker(self.ctx.policy, self.ctx.clock)
@@ -222,16 +250,26 @@ class Composer(QWidget):
         self.emergency_button.setToolTip("投稿時間外に投稿します。課長の承認が必要です。")
         self.emergency_button.clicked.connect(self.open_emergency_dialog)
         self.clear_button = QPushButton("新規（下書きを消去）")
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(self.discard_draft)
+        self.undo_button = QPushButton("消去を元に戻す")
+        self.undo_button.clicked.connect(self.undo_discard)
+        self.undo_button.hide()
+        self._discarded: Draft | None = None
         side = QWidget()
+        side.setMaximumWidth(380)
         right = QVBoxLayout(side)
         right.addWidget(schedule_group)
         right.addWidget(self.problems)
         right.addWidget(self.notes)
         right.addWidget(self.schedule_button)
+        right.addWidget(self.schedule_reason)
         right.addWidget(self.emergency_button)
         right.addWidget(self.clear_button)
-        right.addWidget(self.result_label)
+        right.addWidget(self.undo_button)
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.result_label, 1)
+        result_row.addWidget(self.dismiss_result, 0, Qt.AlignmentFlag.AlignTop)
+        right.addLayout(result_row)
         self.confirm_here_button = QPushButton(f"{CONFIRM_HERE}…")
         self.confirm_here_button.setToolTip("課長がこの場にいるときは、このPCで承認できます。")
         self.confirm_here_button.clicked.connect(self.open_confirm_here)
@@ -249,7 +287,41 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self.setStyleSheet(FOCUS_STYLE)
+        self._set_tab_order()
+        schedule_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        schedule_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        schedule_shortcut.activated.connect(self.schedule)
+        enter_shortcut = QShortcut(QKeySequence("Ctrl+Enter"), self)
+        enter_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        enter_shortcut.activated.connect(self.schedule)
+        self.schedule_button.setToolTip("予約します（Ctrl+Enter）")
         self._on_channels_changed()
+
+    def _set_tab_order(self) -> None:
+        """Text → channels → category → attachments → per-channel tabs → date → time → 予約 →
+        the other buttons: the order in which a person fills the form in."""
+        order: list[QWidget] = [
+            self.stop_editing,
+            self.text_edit,
+            *self.channel_boxes.values(),
+            self.category,
+            self.attachments.add_button,
+            self.attachments.remove_button,
+            self.attachments.view,
+            self.tabs,
+            self.picker.calendar,
+            self.picker.time_box,
+            self.schedule_button,
+            self.picker.use_suggestion,
+            self.emergency_button,
+            self.clear_button,
+            self.undo_button,
+            self.dismiss_result,
+            self.confirm_here_button,
+        ]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
 
     # -- reading the form ------------------------------------------------------------------
 
@@ -280,8 +352,23 @@ class Composer(QWidget):
 
     # -- checking --------------------------------------------------------------------------
 
+    def _show_result(self, message: str) -> None:
+        """The outcome of the last action (「予約しました…」), dismissable and fading."""
+        self.result_label.setText(message)
+        self.dismiss_result.setVisible(bool(message))
+        if message:
+            self._result_timer.start()
+        else:
+            self._result_timer.stop()
+
+    def is_pristine(self) -> bool:
+        """Nothing typed or attached yet: problems would be noise, not help."""
+        return self.current_draft().is_empty and self.editing_item_id is None
+
     def _on_common_text_changed(self) -> None:
         text = self.text_edit.toPlainText()
+        if text and self.result_label.text() and not self._restoring:
+            self._show_result("")  # the next post is being written
         for tab in self.channel_tabs.values():
             tab.set_common_text(text)
         self._on_changed()
@@ -319,7 +406,8 @@ class Composer(QWidget):
     def _on_changed(self) -> None:
         if self._restoring:
             return
-        self.schedule_button.setEnabled(False)
+        # 予約 stays as it is until the check has run (schedule() checks again anyway):
+        # disabling it here would make Tab skip it while focus leaves the time field.
         self._check_timer.start()
         self._save_timer.start()
 
@@ -338,8 +426,9 @@ class Composer(QWidget):
 
     def _show_check(self, result: ComposeCheck) -> None:
         bar = self.tabs.tabBar()
+        pristine = self.is_pristine()
         for key, tab in self.channel_tabs.items():
-            found = result.channel_problems.get(key, ())
+            found = () if pristine else result.channel_problems.get(key, ())
             tab.show_problems(found)
             index = self.tabs.indexOf(tab)
             marked = bool(found) and self.channel_boxes[key].isChecked()
@@ -350,12 +439,26 @@ class Composer(QWidget):
             box.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;" if marked else "")
             box.setToolTip("\n".join(found) if marked else tab.channel.display_name)
             box.setProperty("hasProblem", marked)
-        general = list(result.problems)
+        general = [] if pristine else list(result.problems)
         if self.picker.problem is not None:
             # The picker already says what is wrong with the time, with the next slot.
             general = [p for p in general if not _is_schedule_problem(p)]
         self._show_general_problems(general, result.notes)
         self.schedule_button.setEnabled(self.can_schedule(result))
+        self.schedule_reason.setText(self._why_not_schedulable(result, pristine))
+
+    def _why_not_schedulable(self, result: ComposeCheck, pristine: bool) -> str:
+        if self.can_schedule(result):
+            return ""
+        if self._busy:
+            return ""
+        if not self.selected_channels():
+            return "投稿先を選んでください。"
+        if pristine:
+            return "本文を入力すると予約できます。"
+        if self.picker.problem is not None:
+            return "予約日時を直してください（上の案内を参照）。"
+        return "上に示した問題を直すと予約できます。"
 
     def _show_general_problems(self, problems: list[str], notes: tuple[str, ...] = ()) -> None:
         self.problems.setText("\n".join(f"・{p}" for p in problems))
@@ -370,13 +473,7 @@ class Composer(QWidget):
 
     def can_schedule(self, result: ComposeCheck | None = None) -> bool:
         result = result or self.last_check
-        return (
-            result is not None
-            and result.ok
-            and self.picker.problem is None
-            and not self._busy
-            and not self._check_timer.isActive()
-        )
+        return result is not None and result.ok and self.picker.problem is None and not self._busy
 
     # -- queueing --------------------------------------------------------------------------
 
@@ -427,7 +524,7 @@ class Composer(QWidget):
         if outcome.replaced_item_id is not None:
             message += f" 元の項目 #{outcome.replaced_item_id} は取り消しました。"
         self.clear()
-        self.result_label.setText(message)
+        self._show_result(message)
         if done.state == EntryState.AWAITING_APPROVAL:
             self.awaiting_item_id = done.item_id
             self.confirm_here_button.show()
@@ -523,11 +620,40 @@ class Composer(QWidget):
         self.editing_item_id = None
         self.apply_draft(Draft(channels=tuple(self.selected_channels())))
         self.picker.reset_to_next_slot()
-        self.result_label.clear()
+        self._show_result("")
+        self._discarded = None
+        self.undo_button.hide()
         self.confirm_here_button.hide()
         self._show_banner(None)
         self.drafts.clear()
         self._save_timer.stop()
+
+    def discard_draft(self) -> bool:
+        """新規: ask before throwing typed work away, and offer to bring it back."""
+        if self.is_pristine():
+            self.clear()
+            return True
+        if not prompts.confirm(
+            self,
+            "下書きの消去",
+            "入力中の本文・添付・予約日時を消去して、新しい投稿を始めますか？"
+            "（消去した直後なら「消去を元に戻す」で戻せます）",
+        ):
+            return False
+        discarded = self.current_draft()
+        self.clear()
+        self._discarded = discarded
+        self.undo_button.show()
+        self._show_result("下書きを消去しました。")
+        return True
+
+    def undo_discard(self) -> None:
+        if self._discarded is None:
+            return
+        draft, self._discarded = self._discarded, None
+        self.undo_button.hide()
+        self.apply_draft(draft)
+        self._show_result("消去した下書きを元に戻しました。")
 
     def open_confirm_here(self) -> OnTheSpotDialog | None:
         """The chief confirms the emergency request just submitted, on this PC."""
@@ -535,15 +661,14 @@ class Composer(QWidget):
             return None
         dialog = OnTheSpotDialog(self.ctx, self.runner, self.awaiting_item_id, self)
         dialog.succeeded.connect(self._on_confirmed_here)
+        dialog.cancelled.connect(self._show_result)
         self.confirm_dialog = dialog
         dialog.open()
         return dialog
 
     def _on_confirmed_here(self, label: str, decided: object) -> None:
         self.confirm_here_button.hide()
-        self.result_label.setText(
-            f"課長が緊急投稿（項目 #{self.awaiting_item_id}）を{label}しました。"
-        )
+        self._show_result(f"課長が緊急投稿（項目 #{self.awaiting_item_id}）を{label}しました。")
         self.awaiting_item_id = None
         self.overrideDecided.emit(decided)
 

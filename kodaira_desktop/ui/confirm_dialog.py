@@ -53,6 +53,7 @@ class OnTheSpotDialog(ChiefActionDialog):
             reason_label="却下の理由",
             reason_hint="却下する場合のみ入力（依頼者に表示されます）",
             pick_chief=True,
+            cancel_note=f"承認も却下もしていません。項目 #{item_id} は課長の確認待ちのままです。",
             parent=parent,
         )
         runner.start(self._load, self._show_loaded, self._load_failed)

@@ -32,6 +32,7 @@ class EmergencyDialog(QDialog):
         )
         explanation.setWordWrap(True)
         self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
         self.reason.setPlaceholderText("例：大雨による避難指示の発令を周知するため")
         self.reason.setFixedHeight(90)
         self.when = QDateTimeEdit(

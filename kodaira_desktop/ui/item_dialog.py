@@ -1,8 +1,9 @@
 """One queued item: its entries and states, changeable only while nothing is sending.
 
-編集 changes the common text and the time in place (`compose.update_item` with the version
-the dialog read; if someone else changed the item first, the dialog says so and reloads it).
-作成画面で作り直す… loads the item into the composer instead (other channels or media: the
+本文・日時を編集 changes the common text and the time in place (`compose.update_item` with
+the version the dialog read; if someone else changed the item first, the dialog says so and
+reloads it).
+投稿先・添付を変えて作り直す… loads the item into the composer instead (other channels or media: the
 old item is cancelled when the new one is queued). 取り消し cancels every entry.
 """
 
@@ -26,13 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
-from kodaira_desktop.services import compose
+from kodaira_desktop.domain.text_rules import check_text
+from kodaira_desktop.services import compose, queries
 from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, channel_label
+from kodaira_desktop.ui.channel_tab import counter_text, is_over_limit
 from kodaira_desktop.ui.queue_model import COLUMN_TEXT, EntryTableModel
 from kodaira_desktop.ui.schedule_picker import SchedulePicker
 from kodaira_desktop.ui.workers import TaskRunner
@@ -99,6 +103,7 @@ class ItemDialog(QDialog):
         self.editing = False
         self.summary = QLabel()
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
         self.text.setReadOnly(True)
         self.text.setMinimumHeight(110)
         self.picker = SchedulePicker(ctx.policy, ctx.clock)
@@ -120,9 +125,15 @@ class ItemDialog(QDialog):
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.saved_label = QLabel()
         self.saved_label.setStyleSheet(f"color: {OK_COLOUR};")
+        #: While editing: each channel's count against its limit, as in the composer.
+        self.counters = QLabel()
+        self.counters.setWordWrap(True)
+        self.counters.hide()
+        self._platforms = {c.key: c.platform for c in queries.channels(ctx)}
         self._build_buttons()
         editor = QVBoxLayout()
         editor.addWidget(self.text, 1)
+        editor.addWidget(self.counters)
         editor.addWidget(self.override_note)
         top = QHBoxLayout()
         top.addLayout(editor, 1)
@@ -138,14 +149,16 @@ class ItemDialog(QDialog):
         self.resize(760, 420)
 
     def _build_buttons(self) -> None:
-        self.edit_button = QPushButton("編集…")
-        self.edit_button.setToolTip("本文と予約日時をこの項目のまま変更します。")
+        self.edit_button = QPushButton("本文・日時を編集")
+        self.edit_button.setToolTip(
+            "この項目のまま、共通の本文と予約日時を変更します（投稿先・添付は変わりません）。"
+        )
         self.save_button = QPushButton("保存")
         self.stop_button = QPushButton("編集をやめる")
-        self.recreate_button = QPushButton("作成画面で作り直す…")
+        self.recreate_button = QPushButton("投稿先・添付を変えて作り直す…")
         self.recreate_button.setToolTip(
             "投稿先や添付ファイルを変えるときは、作成画面で新しい項目として予約し直します"
-            "（元の項目は取り消されます）。"
+            "（予約すると元の項目は取り消されます）。"
         )
         self.cancel_button = QPushButton("予約を取り消す")
         self.edit_button.clicked.connect(self.start_editing)
@@ -171,7 +184,7 @@ class ItemDialog(QDialog):
         self.setWindowTitle(f"項目 #{item.id}")
         self.summary.setText(
             f"項目 #{item.id}　分類：{item.category or '―'}　作成者：{item.author}　"
-            f"作成：{self.ctx.policy.localize(item.created_at):%Y-%m-%d %H:%M}"
+            f"作成：{format_instant(self.ctx.policy.localize(item.created_at))}"
         )
         self.text.setPlainText(item.text)
         self.model.set_entries(list(item.entries))
@@ -215,19 +228,42 @@ class ItemDialog(QDialog):
         self.saved_label.clear()
         self.text.setReadOnly(False)
         self.text.textChanged.connect(self._update_buttons)
+        self.text.textChanged.connect(self._update_counters)
         self.picker.set_chosen(min(e.scheduled_at for e in live))
         self.picker.show()
         self.override_note.setVisible(bool(self.override_note.text()))
         self.resize(max(self.width(), 900), max(self.height(), 640))
         self.text.setFocus()
+        self.counters.show()
+        self._update_counters()
         self._update_buttons()
+
+    def _update_counters(self) -> None:
+        """Per-channel counts of the common text (channels with their own text keep it)."""
+        text = self.text.toPlainText()
+        parts = []
+        for entry in self.item.entries:
+            platform = self._platforms.get(entry.channel_key)
+            if entry.state == EntryState.CANCELLED or platform is None:
+                continue
+            if entry.text != self.item.text:
+                continue  # this channel has its own text, which 編集 does not change
+            result = check_text(platform, text, title=entry.title)
+            colour = ERROR_COLOUR if is_over_limit(result) else MUTED_COLOUR
+            parts.append(
+                f"<span style='color:{colour}'>{channel_label(entry.channel_key)}："
+                f"{counter_text(result)}</span>"
+            )
+        self.counters.setText("　".join(parts))
 
     def stop_editing(self) -> None:
         if self.editing:
             self.text.textChanged.disconnect(self._update_buttons)
+            self.text.textChanged.disconnect(self._update_counters)
         self.editing = False
         self.text.setReadOnly(True)
         self.text.setPlainText(self.item.text)
+        self.counters.hide()
         self.picker.hide()
         self.override_note.hide()
         self._update_buttons()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.ui.help_menu import install_help_menu
 from kodaira_desktop.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-WINDOW_TITLE = "小平市 SNS投稿予約 — Kodaira Desktop"
+#: The application's display name: Qt adds nothing when the title is the name itself.
+WINDOW_TITLE = "小平市 SNS投稿予約"
 STATUS_REFRESH_MS = 30_000
 TAB_COMPOSER, TAB_CALENDAR, TAB_TABLE = 0, 1, 2
 TAB_TITLES = ("投稿を作成", "予約カレンダー", "予約一覧")
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
         self.addAction(refresh)
         menu = self.menuBar().addMenu("表示")
         menu.addAction(refresh)
+        install_help_menu(self, self.ctx.policy.hours_text())
 
     # -- queue -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import Final
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QTabWidget, QWidget
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Item, OverrideRequest
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.policy import PostingPolicy
@@ -87,12 +88,6 @@ def load_one(ctx: AppContext, item_id: int) -> RequestView:
     return _view(ctx, approvals.pending_for(ctx, item_id), queries.display_names(ctx))
 
 
-def format_jst(policy: PostingPolicy, request: OverrideRequest) -> str:
-    start = policy.localize(request.window_start)
-    end = policy.localize(request.window_end)
-    return f"{start:%Y-%m-%d %H:%M}〜{end:%H:%M}（日本時間）"
-
-
 class RequestSummary(QWidget):
     """What the chief confirms: item, time, reason, requester, and each channel's text."""
 
@@ -101,6 +96,8 @@ class RequestSummary(QWidget):
         self._policy = policy
         self.item_label = QLabel("―")
         self.when_label = QLabel("―")
+        self.deadline_label = QLabel("―")
+        self.deadline_label.setWordWrap(True)
         self.requester_label = QLabel("―")
         self.channels_label = QLabel("―")
         self.reason_label = QLabel("―")
@@ -115,6 +112,7 @@ class RequestSummary(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("項目", self.item_label)
         form.addRow("投稿日時", self.when_label)
+        form.addRow("承認の期限", self.deadline_label)
         form.addRow("依頼者", self.requester_label)
         form.addRow("投稿先", self.channels_label)
         form.addRow("緊急の理由", self.reason_label)
@@ -131,9 +129,13 @@ class RequestSummary(QWidget):
         request = view.request
         media = f"・添付 {len(view.item.media)} 件" if view.item.media else ""
         self.item_label.setText(f"#{view.item.id}（{view.item.category or '分類なし'}）{media}")
-        self.when_label.setText(format_jst(self._policy, request))
+        self.when_label.setText(format_instant(self._policy.localize(request.window_start)))
+        self.deadline_label.setText(
+            f"{format_instant(self._policy.localize(request.window_end))} まで"
+            "（この時刻までに承認されないと、投稿は送られず保留になります）"
+        )
         asked = self._policy.localize(request.requested_at)
-        self.requester_label.setText(f"{view.requester_name}（{asked:%m月%d日 %H:%M} 依頼）")
+        self.requester_label.setText(f"{view.requester_name}（{format_instant(asked)} 依頼）")
         self.channels_label.setText(view.channels_text)
         self.reason_label.setText(request.reason)
         status = view.status_label
@@ -153,6 +155,7 @@ class RequestSummary(QWidget):
     def _labels(self) -> tuple[QLabel, ...]:
         return (
             self.item_label,
+            self.deadline_label,
             self.when_label,
             self.requester_label,
             self.channels_label,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QStatusBar, QTabWidget, QWidget
+from PySide6.QtWidgets import QPushButton, QStatusBar, QTabWidget, QWidget
 
 from kodaira_desktop.domain.records import Entry, User
 from kodaira_desktop.services.context import AppContext
@@ -30,6 +30,8 @@ class OversightTabs:
     audit: AuditView
     unknown_dialog: UnknownOutcomeDialog | None = None
     people: PeopleView | None = None
+    #: The chief's notice in the status bar: pending requests, one click to the inbox.
+    waiting_button: QPushButton | None = None
 
     def refresh(self) -> None:
         if self.inbox is not None:
@@ -55,6 +57,13 @@ class OversightTabs:
         if self.inbox is not None:
             index = self.tabs.indexOf(self.inbox)
             self.tabs.setTabText(index, f"{TAB_TITLE}（{count}）" if count else TAB_TITLE)
+        if self.waiting_button is not None:
+            self.waiting_button.setText(f"確認待ちの緊急投稿が {count} 件あります — 開く")
+            self.waiting_button.setVisible(count > 0)
+
+    def open_inbox(self) -> None:
+        if self.inbox is not None:
+            self.tabs.setCurrentWidget(self.inbox)
 
     def open_unknown(
         self, entry: Entry, parent: QWidget, on_resolved: Callable[[], None]
@@ -92,6 +101,14 @@ def install_oversight(
     tabs.addTab(audit, "監査ログ")
     installed = OversightTabs(ctx, runner, tabs, inbox, channels, audit, people=people)
     tabs.currentChanged.connect(installed._on_tab)
+    if user is not None and user.role == "chief":
+        button = QPushButton()
+        button.setStyleSheet("color: #c62828; font-weight: bold;")
+        button.setFlat(True)
+        button.hide()
+        button.clicked.connect(installed.open_inbox)
+        status.addPermanentWidget(button)
+        installed.waiting_button = button
     if inbox is not None:
         inbox.pendingCount.connect(installed._show_count)
     return installed

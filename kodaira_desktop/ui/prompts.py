@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from kodaira_desktop.ui.wording import for_window
+
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     answer = QMessageBox.question(
@@ -19,7 +21,7 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
-    QMessageBox.warning(parent, title, text)
+    QMessageBox.warning(parent, title, for_window(text))
 
 
 def choose_save_path(

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_day, format_instant
 from kodaira_desktop.domain.records import Entry, Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.policy import PostingPolicy
@@ -59,11 +61,12 @@ from kodaira_desktop.ui.channel_style import (
     state_mark,
 )
 from kodaira_desktop.ui.policy_calendar import CLOSED_BACKGROUND, PolicyCalendar, from_qdate
-from kodaira_desktop.ui.schedule_picker import format_instant
 from kodaira_desktop.ui.workers import TaskRunner
 
 CHIP_SIZE = 15
 LINE_HEIGHT = 18
+#: The narrowest room (px) worth a few words of the post after a line's chips.
+MIN_SNIPPET_WIDTH = 48
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ class CalendarLine:
         """Nothing of the item on this line is sending or sent."""
         states = {e.state for e in self.entries}
         return bool(states & EDITABLE_STATES) and states <= EDITABLE_STATES | {EntryState.CANCELLED}
+
+    @property
+    def snippet(self) -> str:
+        """The first line of the item's text (for cells wide enough to show words)."""
+        text = self.entries[0].text.strip()
+        return text.splitlines()[0] if text else ""
 
     def dragged(self) -> DraggedItem:
         first = self.entries[0]
@@ -278,8 +287,8 @@ class QueueCalendar(PolicyCalendar):
                 Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
                 holiday,
             )
-        if in_month:
-            self._paint_lines(painter, rect, self._lines.get(from_qdate(day), []))
+        # Days of the neighbouring months shown in the grid have their entries too.
+        self._paint_lines(painter, rect, self._lines.get(from_qdate(day), []), dim=not in_month)
         if self.drop_target is not None and from_qdate(day) == self.drop_target:
             outline = (
                 QColor("#c62828") if closed else self.palette().color(QPalette.ColorRole.Highlight)
@@ -289,7 +298,11 @@ class QueueCalendar(PolicyCalendar):
             painter.drawRect(rect.adjusted(2, 2, -3, -3))
         painter.restore()
 
-    def _paint_lines(self, painter: QPainter, rect: QRect, lines: list[CalendarLine]) -> None:
+    def _paint_lines(
+        self, painter: QPainter, rect: QRect, lines: list[CalendarLine], *, dim: bool = False
+    ) -> None:
+        if dim:
+            painter.setOpacity(0.55)
         small = QFont(painter.font())
         small.setBold(False)
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
@@ -307,6 +320,15 @@ class QueueCalendar(PolicyCalendar):
                     break
                 _paint_chip(painter, QRectF(x, y + 1, CHIP_SIZE, CHIP_SIZE), entry)
                 x += CHIP_SIZE + 2
+            room = rect.right() - 4 - (x + 2)
+            if room >= MIN_SNIPPET_WIDTH:  # wide cells (1920x1080): the post's first words
+                snippet = painter.fontMetrics().elidedText(
+                    line.snippet, Qt.TextElideMode.ElideRight, room
+                )
+                painter.setPen(QColor("#424242"))
+                painter.drawText(
+                    QRect(x + 2, y, room, LINE_HEIGHT), Qt.AlignmentFlag.AlignVCenter, snippet
+                )
         if len(shown) < len(lines):
             painter.setPen(QColor("#616161"))
             y = top + len(shown) * LINE_HEIGHT
@@ -319,13 +341,13 @@ class QueueCalendar(PolicyCalendar):
 
 def _paint_chip(painter: QPainter, box: QRectF, entry: Entry) -> None:
     colour = channel_colour(entry.channel_key)
-    if entry.state == EntryState.CANCELLED:
-        colour = QColor("#bdbdbd")
-    painter.setBrush(QBrush(colour))
+    cancelled = entry.state == EntryState.CANCELLED
+    # A cancelled chip is an outline in the channel's colour: still readable, clearly not live.
+    painter.setBrush(QBrush(QColor("white") if cancelled else colour))
     outline = QColor("#c62828") if entry.state in ATTENTION_STATES else colour
     painter.setPen(QPen(outline, 2 if entry.state in ATTENTION_STATES else 1))
     painter.drawRoundedRect(box, 3, 3)
-    painter.setPen(QColor("white"))
+    painter.setPen(QColor("#424242") if cancelled else QColor("white"))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, state_mark(entry.state))
 
 
@@ -374,7 +396,12 @@ class QueueCalendarPanel(QWidget):
         self.day_title = QLabel()
         self.day_title.setStyleSheet("font-weight: bold;")
         self.day_list = DayList()
-        self.day_list.itemDoubleClicked.connect(self._open)
+        # Wrap long lines instead of hiding them behind a horizontal scrollbar.
+        self.day_list.setWordWrap(True)
+        self.day_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.day_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.day_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.day_list.itemActivated.connect(self._open)  # Enter, or a double-click
         self.move_message = QLabel()
         self.move_message.setWordWrap(True)
         self.move_message.hide()
@@ -384,7 +411,7 @@ class QueueCalendarPanel(QWidget):
                 for k, label in CHANNEL_LABELS.items()
             )
             + "<br>"
-            + "　".join(
+            + "　／　".join(
                 f"{state_mark(s)} {state_label(s)}"
                 for s in (
                     EntryState.SCHEDULED,
@@ -404,7 +431,7 @@ class QueueCalendarPanel(QWidget):
         side_layout.addWidget(self.day_title)
         side_layout.addWidget(self.day_list, 1)
         hint = QLabel(
-            "ダブルクリックで項目を開きます（編集・取り消し）。"
+            "ダブルクリックか Enter キーで項目を開きます（編集・取り消し）。"
             "別の日へドラッグすると、同じ時刻のまま移動します。"
         )
         hint.setWordWrap(True)
@@ -424,6 +451,7 @@ class QueueCalendarPanel(QWidget):
         self._months: dict[tuple[int, int], list[Entry]] = {}
         self._fetching: set[tuple[int, int]] = set()
         self._generation = 0
+        self.calendar.show_today(ctx.policy.localize(ctx.clock.now()).date())
         self.calendar.currentPageChanged.connect(self._load_month)
         self.calendar.selectionChanged.connect(self._show_day)
 
@@ -487,7 +515,7 @@ class QueueCalendarPanel(QWidget):
             self.calendar.entries_on(day), key=lambda e: (e.scheduled_at, e.channel_key)
         )
         reason = self.calendar.closed_reason(self.calendar.selectedDate())
-        title = f"{day.month}月{day.day}日の予定（{len(entries)}件）"
+        title = f"{format_day(day)}の予定（{len(entries)}件）"
         self.day_title.setText(title + (f" ― 投稿できない日：{reason}" if reason else ""))
         self.day_list.clear()
         for entry in entries:
@@ -519,11 +547,11 @@ class QueueCalendarPanel(QWidget):
             return
         decision = policy.check(when)
         if not decision.allowed:
-            reason = policy.describe(decision.reasons, decision.holiday_name)
+            refusal = policy.explain(format_instant(when), decision.reasons, decision.holiday_name)
             nxt = policy.next_allowed(max(when, now))
             self._refuse(
-                f"項目 #{dragged.item_id} を {format_instant(when)} に移動できません"
-                f"（{reason}）。次に投稿できるのは {format_instant(nxt)} です。"
+                f"#{dragged.item_id} を移動できません。{refusal}"
+                f"次に投稿できるのは {format_instant(nxt)} です。"
             )
             return
         if when < now:

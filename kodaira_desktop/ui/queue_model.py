@@ -11,6 +11,7 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.entry_query import EntryOrder, SortKey
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.policy import PostingPolicy
@@ -76,7 +77,7 @@ def entry_cell(policy: PostingPolicy, entry: Entry, column: int, role: int) -> A
 
 def _display(policy: PostingPolicy, entry: Entry, column: int) -> str | int | None:
     if column == COLUMN_SCHEDULED:
-        return f"{policy.localize(entry.scheduled_at):%Y-%m-%d %H:%M}"
+        return format_instant(policy.localize(entry.scheduled_at))
     if column == COLUMN_CHANNEL:
         return channel_label(entry.channel_key)
     if column == COLUMN_STATE:
@@ -84,7 +85,7 @@ def _display(policy: PostingPolicy, entry: Entry, column: int) -> str | int | No
     if column == COLUMN_TEXT:
         return _first_line(entry.text)
     if column == COLUMN_ITEM:
-        return entry.item_id
+        return f"#{entry.item_id}"
     if column == COLUMN_ERROR:
         return entry.last_error or ""
     return None

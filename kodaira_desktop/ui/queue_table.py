@@ -101,7 +101,7 @@ class QueueTable(QWidget):
         self.model.sortRequested.connect(self.reload)
         self.model.pageWanted.connect(self._fetch_page)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.doubleClicked.connect(self._open)
+        self.view.activated.connect(self._open)  # Enter, or a double-click
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("絞り込み："))

@@ -22,18 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from kodaira_desktop.dispatch.clock import Clock
+from kodaira_desktop.domain.dates_ja import format_day, format_instant
 from kodaira_desktop.policy import PostingPolicy
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR
 from kodaira_desktop.ui.policy_calendar import PolicyCalendar, from_qdate, to_qdate
 
 SLOT_MINUTES = 15
 _TIME_RE = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*$")
-_WEEKDAYS_JA = "月火水木金土日"
-
-
-def format_instant(when: datetime) -> str:
-    """「11月26日（木）08:30」."""
-    return f"{when.month}月{when.day}日（{_WEEKDAYS_JA[when.weekday()]}）{when:%H:%M}"
 
 
 def parse_time(text: str) -> time | None:
@@ -83,10 +78,9 @@ class SchedulePicker(QWidget):
         self.time_box.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"^\d{0,2}[:：]?\d{0,2}$"))
         )
-        self.time_box.setToolTip(
-            f"投稿できる時刻は {policy.config.start:%H:%M}〜{policy.config.end:%H:%M} です。"
-        )
+        self.time_box.setToolTip(f"投稿できる時間は {policy.hours_text()} です。")
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
@@ -196,6 +190,8 @@ class SchedulePicker(QWidget):
         self._updating = False
 
     def _on_user_change(self) -> None:
+        if self.calendar.is_restoring:
+            return
         if self._refused:  # the calendar put the previous day back: nothing changed
             self._refused = False
             return
@@ -212,11 +208,21 @@ class SchedulePicker(QWidget):
             self._typed = False
             self._on_user_change()
 
-    def _on_closed_day_refused(self, day: QDate, reason: str) -> None:
-        """The selection stays on the previous (open) day; say why the click was refused."""
+    def _on_closed_day_refused(self, day: QDate, _reason: str) -> None:
+        """The selection stays on the previous (open) day; say why the click was refused and
+        offer the next allowed day at the chosen time, with the same button as a bad time."""
         self._refused = True
-        self.message.setText(f"{day.month()}月{day.day()}日は選べません（{reason}）。")
+        chosen_time = parse_time(self.time_box.currentText()) or self._policy.config.start
+        wanted = datetime.combine(from_qdate(day), chosen_time).replace(tzinfo=self._policy.zone)
+        nxt = self._policy.next_allowed(max(wanted, self._clock.now()))
+        self._suggestion = nxt
+        status = self._policy.day_status(from_qdate(day))
+        refusal = self._policy.explain(
+            format_day(from_qdate(day)), status.reasons, status.holiday_name
+        )
+        self.message.setText(f"{refusal}次に投稿できるのは {format_instant(nxt)} です。")
         self.message.setVisible(True)
+        self.use_suggestion.setVisible(True)
 
     def _validate(self) -> None:
         when = self.shown_at()
@@ -237,10 +243,11 @@ class SchedulePicker(QWidget):
             )
         elif not decision.allowed:
             nxt = self._policy.next_allowed(max(when, now))
-            reason = self._policy.describe(decision.reasons, decision.holiday_name)
+            refusal = self._policy.explain(
+                format_instant(when), decision.reasons, decision.holiday_name
+            )
             self._set_problem(
-                f"{format_instant(when)} は投稿できません（{reason}）。"
-                f"次に投稿できるのは {format_instant(nxt)} です。",
+                f"{refusal}次に投稿できるのは {format_instant(nxt)} です。",
                 nxt,
             )
         else:

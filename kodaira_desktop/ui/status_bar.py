@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Entry, Heartbeat, User
 from kodaira_desktop.services import queries
 from kodaira_desktop.services.context import AppContext
@@ -131,7 +132,7 @@ class QueueStatusBar(QStatusBar):
             self.alarm_label.setToolTip(
                 "\n".join(
                     f"#{e.item_id} {e.channel_key} "
-                    f"{self.ctx.policy.localize(e.scheduled_at):%Y-%m-%d %H:%M}"
+                    f"{format_instant(self.ctx.policy.localize(e.scheduled_at))}"
                     for e in health.overdue_sample
                 )
             )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Entry
 from kodaira_desktop.services import outcomes
 from kodaira_desktop.services.context import AppContext
@@ -54,7 +55,7 @@ class UnknownOutcomeDialog(QDialog):
         text.setFixedHeight(90)
         facts = QFormLayout()
         facts.addRow("媒体", QLabel(channel_label(entry.channel_key)))
-        facts.addRow("予約日時", QLabel(f"{when:%Y-%m-%d %H:%M}（項目 #{entry.item_id}）"))
+        facts.addRow("予約日時", QLabel(f"{format_instant(when)}（#{entry.item_id}）"))
         if entry.last_error:
             error = QLabel(entry.last_error)
             error.setWordWrap(True)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalIn
 
 from kodaira_desktop.services.context import ServiceError
 from kodaira_desktop.services.outage import DATABASE_UNREACHABLE, is_database_outage
+from kodaira_desktop.ui.wording import for_window
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class TaskRunner(QObject):
     def _deliver_failure(self, task_id: int, message: str) -> None:
         callbacks = self._pending.pop(task_id, None)
         if callbacks is not None:
-            callbacks.on_failure(message)
+            callbacks.on_failure(for_window(message))
         self._maybe_idle()
 
     def _maybe_idle(self) -> None:

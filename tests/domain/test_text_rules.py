@@ -169,7 +169,7 @@ def test_youtube_description_is_limited_in_utf8_bytes() -> None:
     assert (fits.count, fits.ok) == (5000, True)
     over = check_text("youtube", "あ" * 1667, title="小平市のお知らせ")
     assert (over.count, over.limit, over.ok) == (5001, 5000, False)
-    assert "バイト" in over.problems[0]
+    assert "半角文字分（全角は3）" in over.problems[0]
 
 
 def test_youtube_empty_description_is_fine_but_title_is_required() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tests.e2e.harness import CHIEF, CHIEF_PASSWORD, STAFF, Cli
 
@@ -38,8 +38,12 @@ def test_init_users_and_queue(cli: Cli) -> None:
     for row in rows:
         assert {"id", "remote_id", "remote_url", "last_error"} <= row.keys()
         assert datetime.fromisoformat(row["scheduled_at"]).utcoffset() is not None
-    # Without --at: the next allowed instant, here "now" on a Wednesday morning.
-    assert rows[0]["scheduled_at"] == "2026-11-25T10:00:00+09:00"
+    # Without --at: the next allowed instant, here "now" on a Wednesday morning (the fake
+    # clock starts at 10:00:00 and runs on with the process, so a loaded machine adds seconds).
+    scheduled = datetime.fromisoformat(rows[0]["scheduled_at"])
+    start = datetime.fromisoformat("2026-11-25T10:00:00+09:00")
+    assert start <= scheduled < start + timedelta(seconds=30)
+    assert rows[0]["scheduled_at"].endswith("+09:00")
 
 
 def test_without_at_outside_hours_takes_the_next_allowed_instant(cli: Cli) -> None:

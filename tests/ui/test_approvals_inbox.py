@@ -52,7 +52,7 @@ def test_the_chief_sees_a_pending_request_and_approves_it(
     inbox = make_inbox(qtbot, chief_ctx, runner, RecordingNotifier())
     assert inbox.table.rowCount() == 1
     assert cell(inbox.table, 0, 0) == f"#{item_id}"
-    assert cell(inbox.table, 0, 1) == "2026-11-28 07:00"  # Japan time
+    assert cell(inbox.table, 0, 1) == "2026年11月28日（土）07:00"  # Japan time
     assert cell(inbox.table, 0, 2) == "田中 花子"
     assert cell(inbox.table, 0, 3) == "小平市公式 X、LINE"
     assert inbox.summary.reason_label.text() == "大雨による避難指示の周知"

@@ -52,7 +52,7 @@ def test_rows_show_seq_japan_time_actor_and_action(view: AuditView) -> None:
     assert model.data(model.index(0, COLUMN_SEQ)) == 1
     assert model.data(model.index(last, COLUMN_ACTION)) == "緊急投稿の承認"
     assert model.data(model.index(last, COLUMN_ACTOR)) == "chief"
-    assert model.data(model.index(last, COLUMN_AT)) == "2026-11-25 09:00:00"
+    assert model.data(model.index(last, COLUMN_AT)) == "2026年11月25日（水）09:00:00"
 
 
 def test_filters_by_action_actor_and_date(qtbot: QtBot, view: AuditView) -> None:

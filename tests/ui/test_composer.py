@@ -111,7 +111,7 @@ def test_a_closed_day_cannot_be_picked(qtbot: QtBot, composer: Composer) -> None
         calendar.setSelectedDate(QDate(2026, 12, 29))  # a Tuesday in the year-end closure
     assert "年末年始" in refused.args[1]
     assert calendar.selectedDate() == QDate(2026, 11, 25)
-    assert "12月29日は選べません" in composer.picker.message.text()
+    assert "2026年12月29日（火）は年末年始のため投稿できません" in composer.picker.message.text()
     assert "年末年始" in calendar.dateTextFormat(QDate(2026, 12, 29)).toolTip()
     with qtbot.waitSignal(calendar.closedDayRefused) as refused:
         calendar.setSelectedDate(QDate(2026, 11, 28))
@@ -131,8 +131,8 @@ def test_a_time_after_1715_is_refused_with_the_next_slot(qtbot: QtBot, composer:
     qtbot.keyClick(line_edit, Qt.Key.Key_Return)
     wait_checked(qtbot, composer)
     assert picker.problem is not None
-    assert "11月25日（水）17:16 は投稿できません" in picker.problem
-    assert "次に投稿できるのは 11月26日（木）08:30 です" in picker.problem
+    assert "2026年11月25日（水）17:16は投稿できる時間（平日 8:30〜17:15）の外です" in picker.problem
+    assert "次に投稿できるのは 2026年11月26日（木）08:30 です" in picker.problem
     assert not composer.schedule_button.isEnabled()
 
     click(qtbot, picker.use_suggestion)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from kodaira_desktop.dispatch.clock import FakeClock
+from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.drafts import Draft, DraftStore
 from kodaira_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import make_context
@@ -72,7 +74,10 @@ def test_a_crash_after_the_autosave_loses_nothing(
     first.ctx.close()
 
 
-def test_new_clears_the_draft(qtbot: QtBot, database_file: Path, clock: FakeClock) -> None:
+def test_new_clears_the_draft(
+    qtbot: QtBot, database_file: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prompts, "confirm", lambda *_: True)
     main = open_window(qtbot, database_file, clock)
     composer = main.composer
     assert composer is not None

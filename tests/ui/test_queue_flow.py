@@ -128,7 +128,7 @@ def test_an_emergency_post_waits_for_the_chief(qtbot: QtBot, window: MainWindow)
         window.table.model.data(window.table.model.index(row, COLUMN_STATE))
         for row in range(window.table.model.rowCount())
     }
-    assert states == {"? 課長の確認待ち"}
+    assert states == {"△ 課長の確認待ち"}
 
 
 def test_cancelling_an_item_from_the_table(
@@ -144,7 +144,7 @@ def test_cancelling_an_item_from_the_table(
         click(qtbot, dialog.cancel_button)
     wait_idle(qtbot, window)
     assert {e.state for e in compose.get_item(ctx, item_id).entries} == {EntryState.CANCELLED}
-    assert window.table.model.data(window.table.model.index(0, COLUMN_STATE)) == "− 取消"
+    assert window.table.model.data(window.table.model.index(0, COLUMN_STATE)) == "− 取り消し済み"
 
 
 def test_cancel_asks_first(

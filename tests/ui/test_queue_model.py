@@ -137,7 +137,7 @@ def test_cells_show_japanese_time_channel_and_state(model: EntryTableModel) -> N
         HEADERS
     )
     first = model.index(0, 0)
-    assert model.data(first) == "2026-11-02 09:00"
+    assert model.data(first) == "2026年11月2日（月）09:00"
     assert model.data(model.index(0, COLUMN_CHANNEL)) == "小平市公式 X"
     assert model.data(model.index(0, COLUMN_STATE)) == "◷ 予約済み"
     assert model.data(model.index(2, COLUMN_STATE)) == "✗ 失敗"

@@ -51,7 +51,7 @@ def test_an_overdue_entry_raises_the_alarm(
     refresh(qtbot, window)
     assert window.status.alarm_shown
     assert "1 件" in window.status.alarm_label.text()
-    assert "2026-11-25 09:00" in window.status.alarm_label.toolTip()
+    assert "2026年11月25日（水）09:00" in window.status.alarm_label.toolTip()
 
 
 def test_the_chief_and_a_shared_server(qtbot: QtBot, database_file: Path, clock: FakeClock) -> None:

@@ -1,0 +1,35 @@
+"""One way of writing dates and times, as Japanese offices write them.
+
+「2026年12月1日（火）10:00」 in tables, filters, dialogs and messages; 「2026年11月」 in calendar
+headers. Always a 24-hour clock (17:15), never 午後5時15分 beside it. Callers convert to the
+policy's zone first: these functions print the wall time they are given.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+WEEKDAYS_JA = "月火水木金土日"
+
+
+def format_month(year: int, month: int) -> str:
+    """「2026年11月」."""
+    return f"{year}年{month}月"
+
+
+def format_day(day: date) -> str:
+    """「2026年12月1日（火）」."""
+    return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
+
+
+def format_instant(when: datetime, *, seconds: bool = False) -> str:
+    """「2026年12月1日（火）10:00」 (with seconds for the audit log)."""
+    clock = f"{when:%H:%M:%S}" if seconds else f"{when:%H:%M}"
+    return f"{format_day(when.date())}{clock}"
+
+
+def format_range(start: datetime, end: datetime) -> str:
+    """「2026年12月1日（火）18:00〜20:00」, or both days when the range crosses midnight."""
+    if start.date() == end.date():
+        return f"{format_instant(start)}〜{end:%H:%M}"
+    return f"{format_instant(start)}〜{format_instant(end)}"

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ STAFF = "tanaka"
 #: A Wednesday morning in Tokyo, and the same evening (after hours).
 MORNING = "2026-11-25T10:00:00+09:00"
 EVENING = "2026-11-25T18:00:00+09:00"
+#: How long after `now` a harness dispatcher runs (see Cli.run).
+DISPATCH_LAG = timedelta(minutes=1)
 
 
 @dataclass
@@ -55,6 +58,11 @@ class Cli:
             secret = self.home / f"password-{user}.txt"
             secret.write_text(password + "\n", encoding="utf-8")
             command += ["--password-file", str(secret)]
+        if args and args[0] == "dispatch" and "KODAIRA_FAKE_NOW" not in env:
+            # Each process's fake clock starts at `now` and runs on from its own start, so a
+            # post queued by a slow process can read a second or two later than a dispatcher
+            # that starts quickly. The dispatcher runs a minute later, as it would in an office.
+            env["KODAIRA_FAKE_NOW"] = (datetime.fromisoformat(self.now) + DISPATCH_LAG).isoformat()
         result = subprocess.run(
             [*command, *args],
             input=stdin or "",

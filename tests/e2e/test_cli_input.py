@@ -49,13 +49,15 @@ def refused_at_once(cli: Cli, *args: str) -> str:
     return refused.stderr
 
 
-@pytest.mark.parametrize("option", ["--text-file", "--policy"])
+@pytest.mark.parametrize("option", ["--text-file", "--policy", "--password-file"])
 def test_a_pipe_or_a_device_is_refused_at_once(bare: Cli, fifo: Path, option: str) -> None:
     for path in (str(fifo), "/dev/zero"):
         if option == "--text-file":
             args = ["queue", "add", "--channel", "x-city", "--text-file", path]
-        else:
+        elif option == "--policy":
             args = ["--policy", path, "queue", "add", "--channel", "x-city", "--text", "お知らせ"]
+        else:
+            args = ["--password-file", path, "init", "--chief", "kacho"]
         assert f"{path} is not a regular file" in refused_at_once(bare, *args)
 
 

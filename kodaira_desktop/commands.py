@@ -358,8 +358,14 @@ def cmd_queue_mark(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_credentials_set(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import channels
 
+    data = sys.stdin.read(SMALL_FILE_LIMIT + 1)  # bounded: stdin may be /dev/zero
+    if len(data) > SMALL_FILE_LIMIT:
+        raise CliError(
+            f"stdin is too large for credentials (over {SMALL_FILE_LIMIT:,} characters)",
+            EXIT_INVALID,
+        )
     try:
-        fields = json.loads(sys.stdin.read())
+        fields = json.loads(data)
     except json.JSONDecodeError as error:
         raise CliError(f"stdin is not a JSON object ({error.msg})", EXIT_INVALID) from error
     if not isinstance(fields, dict):

@@ -45,7 +45,18 @@ class CheckedSend:
 
 
 def check_entry(ctx: AppContext, entry: Entry, item: Item, platform: str) -> CheckedSend:
-    """Run every send-time check for ``entry``; :class:`SendCheckError` on the first failure."""
+    """Run every send-time check for ``entry``; :class:`SendCheckError` on the first failure.
+
+    ``item`` is the copy read after the claim, the one the approval was verified against: the
+    claimed ``entry`` must still say what that copy says, so a row changed back and forth
+    between the claim and the check cannot send one text under another's signature."""
+    current = next((e for e in item.entries if e.id == entry.id), None)
+    if current is None or (current.channel_key, current.text, current.title) != (
+        entry.channel_key,
+        entry.text,
+        entry.title,
+    ):
+        raise SendCheckError("送信の直前に内容が変更されたため、送信しません。")
     refused = safety_problems(entry.text, "本文") + safety_problems(entry.title or "", "タイトル")
     if refused:  # written straight into the database: the composer never lets these through
         raise SendCheckError(refused[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 THUMB_SIZE = 64
+#: Larger than any image a platform takes (X: 15 MB GIF): not decoded for a thumbnail.
+MAX_THUMBNAIL_SOURCE = 32 * 1024 * 1024
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".qt")
 FILE_FILTER = "画像・動画 (*.jpg *.jpeg *.png *.gif *.webp *.mp4 *.m4v *.mov);;すべて (*)"
@@ -29,7 +32,7 @@ def is_video(path: Path) -> bool:
 
 def thumbnail(path: Path, size: int) -> QPixmap:
     """A scaled image, or a drawn placeholder for videos and unreadable files."""
-    if not is_video(path):
+    if not is_video(path) and _is_readable_image_file(path):
         reader = QImageReader(str(path))
         reader.setAutoTransform(True)
         original = reader.size()
@@ -39,6 +42,15 @@ def thumbnail(path: Path, size: int) -> QPixmap:
         if not image.isNull():
             return QPixmap.fromImage(image)
     return _placeholder(size, "動画" if is_video(path) else "？")
+
+
+def _is_readable_image_file(path: Path) -> bool:
+    """A regular file of an image's size: a pipe or a device would block the window."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= MAX_THUMBNAIL_SOURCE
 
 
 def _placeholder(size: int, text: str) -> QPixmap:

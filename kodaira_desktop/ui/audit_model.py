@@ -41,6 +41,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "credentials.set": "認証情報の設定",
     "entry.published": "投稿完了",
     "entry.failed": "送信失敗",
+    "entry.refused": "送信前の確認で拒否",
     "entry.unknown": "送信結果不明",
     "entry.retry": "再試行待ち",
     "entry.held": "保留",

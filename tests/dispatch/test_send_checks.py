@@ -324,3 +324,17 @@ def test_an_approval_signed_in_the_old_format_is_held_for_a_new_approval(
     assert "旧形式" in (entry.last_error or "")
     assert "承認し直して" in (entry.last_error or "")
     assert services.line.broadcasts == []
+
+
+def test_an_entry_changed_between_the_claim_and_the_checks_is_not_sent(
+    ctx: AppContext, clock: FakeClock
+) -> None:
+    from kodaira_desktop.services.send_checks import check_entry
+
+    item_id = queue(ctx, "line")
+    (claimed,) = ctx.store.claim_due(clock.now(), "pc-01")
+    sql(ctx, "UPDATE items SET text = '元に戻した本文' WHERE id = :id", id=item_id)
+    item = ctx.store.get_item(item_id)
+    assert item is not None
+    with pytest.raises(SendCheckError, match="直前に内容が変更"):
+        check_entry(ctx, claimed, item, "line")

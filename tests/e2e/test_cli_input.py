@@ -49,13 +49,15 @@ def refused_at_once(cli: Cli, *args: str) -> str:
     return refused.stderr
 
 
-@pytest.mark.parametrize("option", ["--text-file", "--policy"])
+@pytest.mark.parametrize("option", ["--text-file", "--policy", "--password-file"])
 def test_a_pipe_or_a_device_is_refused_at_once(bare: Cli, fifo: Path, option: str) -> None:
     for path in (str(fifo), "/dev/zero"):
         if option == "--text-file":
             args = ["queue", "add", "--channel", "x-city", "--text-file", path]
-        else:
+        elif option == "--policy":
             args = ["--policy", path, "queue", "add", "--channel", "x-city", "--text", "お知らせ"]
+        else:
+            args = ["--password-file", path, "init", "--chief", "kacho"]
         assert f"{path} is not a regular file" in refused_at_once(bare, *args)
 
 
@@ -142,3 +144,23 @@ def test_doctor_warns_about_plain_http_and_postgresql_without_tls(cli: Cli) -> N
         assert "sslmode=verify-full" in report
     else:
         assert "database TLS" not in report
+
+
+def test_credentials_from_an_endless_stdin_are_refused_at_once(office: Cli) -> None:
+    import subprocess
+    import sys
+
+    secret = office.home / "password-kacho.txt"
+    secret.write_text("kacho-password-1\n", encoding="utf-8")
+    command = [sys.executable, "-m", "kodaira_desktop", "--user", "kacho"]
+    with open("/dev/zero", "rb") as endless:
+        result = subprocess.run(
+            [*command, "--password-file", str(secret), "credentials", "set", "line"],
+            stdin=endless,
+            capture_output=True,
+            text=True,
+            env=office.env(),
+            timeout=FAST,
+        )
+    assert result.returncode == 2
+    assert "stdin is too large" in result.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tests.e2e.harness import CHIEF, CHIEF_PASSWORD, STAFF, Cli
 
@@ -38,8 +38,12 @@ def test_init_users_and_queue(cli: Cli) -> None:
     for row in rows:
         assert {"id", "remote_id", "remote_url", "last_error"} <= row.keys()
         assert datetime.fromisoformat(row["scheduled_at"]).utcoffset() is not None
-    # Without --at: the next allowed instant, here "now" on a Wednesday morning.
-    assert rows[0]["scheduled_at"] == "2026-11-25T10:00:00+09:00"
+    # Without --at: the next allowed instant, here "now" on a Wednesday morning. (Each CLI
+    # process's fake clock starts at its own start-up, so "now" is a few seconds after 10:00.)
+    scheduled = datetime.fromisoformat(rows[0]["scheduled_at"])
+    morning = datetime.fromisoformat("2026-11-25T10:00:00+09:00")
+    assert morning <= scheduled < morning + timedelta(seconds=15)
+    assert rows[0]["scheduled_at"].endswith("+09:00")
 
 
 def test_without_at_outside_hours_takes_the_next_allowed_instant(cli: Cli) -> None:

@@ -15,6 +15,7 @@ greying); it is never used to accept or publish.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -161,9 +162,18 @@ def policy_in_force(ctx: AppContext) -> PostingPolicy:
     """The verified policy every acceptance check and the dispatcher use."""
     body = in_force_body(ctx)
     try:
-        return parse_policy(body, source="policy in the database")
+        return _parsed(body)
     except PolicyError as error:
         raise _refusal(str(error)) from error
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(body: str) -> PostingPolicy:
+    """Parsing checks the holiday country against every country the `holidays` package knows
+    (about 0.4 s): done once per text and process. The city's default text needs no parsing."""
+    if body == DEFAULT_POLICY_TOML:
+        return PostingPolicy.default()
+    return parse_policy(body, source="policy in the database")
 
 
 def local_preview_note(ctx: AppContext) -> str | None:

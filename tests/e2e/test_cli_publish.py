@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.e2e.harness import CHIEF, Cli
+from tests.e2e.harness import CHIEF, MORNING, Cli
 from tests.fakes import FakeServices
 from tests.samples import mp4_bytes, png_bytes
 
@@ -37,6 +37,8 @@ def test_one_item_to_all_five_channels_is_published_once_each(
         "小平市民まつりを開催します。https://www.city.kodaira.tokyo.jp/",
         "--title",
         "小平市民まつり",
+        "--at",
+        MORNING,
         "--media",
         str(photo),
         str(video),
@@ -71,7 +73,7 @@ def test_x_timeout_after_arrival_is_unknown_and_never_resent(
     cli: Cli, services: FakeServices
 ) -> None:
     configure(cli, services)
-    cli.run("queue", "add", "--channel", "x-city", "--text", "台風の情報")
+    cli.run("queue", "add", "--channel", "x-city", "--text", "台風の情報", "--at", MORNING)
     services.x.drop_after_receiving(r"/2/tweets$", method="POST")
     cli.run("dispatch", "--once")
     (row,) = cli.entries()
@@ -118,7 +120,7 @@ def test_a_due_entry_after_hours_is_held_not_sent(cli: Cli, services: FakeServic
 
 def test_line_500_then_success_reuses_the_retry_key(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    cli.run("queue", "add", "--channel", "line", "--text", "お知らせ")
+    cli.run("queue", "add", "--channel", "line", "--text", "お知らせ", "--at", MORNING)
     services.line.fail_next(r"/broadcast$", 500)
     cli.run("dispatch", "--once")
     assert cli.entries()[0]["state"] == "retry_wait"
@@ -136,7 +138,16 @@ def test_two_dispatcher_processes_never_post_twice(cli: Cli, services: FakeServi
     services.line.monthly_limit = None  # 12 broadcasts exceed the free plan's monthly quota
     for n in range(12):
         cli.run(
-            "queue", "add", "--channel", "line", "--channel", "x-city", "--text", f"お知らせ {n}"
+            "queue",
+            "add",
+            "--channel",
+            "line",
+            "--channel",
+            "x-city",
+            "--text",
+            f"お知らせ {n}",
+            "--at",
+            MORNING,
         )
     command = [sys.executable, "-m", "kodaira_desktop", "--user", "tanaka", "dispatch", "--once"]
     runs = [
@@ -168,7 +179,7 @@ def test_credentials_check_against_the_service(cli: Cli, services: FakeServices)
 
 def test_credentials_are_only_in_the_keyring(cli: Cli, services: FakeServices) -> None:
     configure(cli, services)
-    cli.run("queue", "add", "--channel", "line", "--text", "お知らせ")
+    cli.run("queue", "add", "--channel", "line", "--text", "お知らせ", "--at", MORNING)
     cli.run("dispatch", "--once")
     secret = services.credentials["line"]["channel_access_token"]
     keyring_dir = cli.home / "keyring"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kodaira_desktop.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
+from kodaira_desktop.commands_planning import PLANNING_HANDLERS
 from kodaira_desktop.policy import PolicyError
 from kodaira_desktop.services.context import AppContext, ServiceError
 
@@ -403,5 +404,6 @@ HANDLERS: dict[str, Handler] = {
     "audit export": cmd_audit_export,
     "doctor": cmd_doctor,
 }
+HANDLERS.update(PLANNING_HANDLERS)
 
 __all__ = ["EXIT_FAILURE", "HANDLERS", "run_command"]

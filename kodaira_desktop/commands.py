@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from kodaira_desktop.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
-from kodaira_desktop.commands_planning import PLANNING_HANDLERS
+from kodaira_desktop.commands_planning import (
+    PLANNING_HANDLERS,
+    cmd_queue_add_repeat,
+    cmd_queue_cancel_series,
+)
 from kodaira_desktop.policy import PolicyError
 from kodaira_desktop.services.context import AppContext, ServiceError
 
@@ -195,6 +199,8 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
         at=_parse_at(args.at),
         emergency_reason=args.emergency,
     )
+    if args.repeat or args.until:
+        return cmd_queue_add_repeat(ctx, args, request)
     platforms = {channel.key: channel.platform for channel in ctx.store.list_channels()}
     if any(platforms.get(key) == "line" for key in request.channels):
         # Shown before a broadcast is scheduled: LINE plans cap the messages of a month.
@@ -240,6 +246,8 @@ def cmd_queue_list(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_queue_cancel(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import compose
 
+    if args.series:
+        return cmd_queue_cancel_series(ctx, args)
     cancelled = compose.cancel_item(ctx, args.item_id)
     print(f"item {args.item_id}: {len(cancelled)} entries cancelled")
     return EXIT_OK

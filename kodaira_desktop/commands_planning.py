@@ -6,9 +6,13 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kodaira_desktop.cli import EXIT_INVALID, EXIT_OK, CliError
 from kodaira_desktop.services.context import AppContext
+
+if TYPE_CHECKING:
+    from kodaira_desktop.services.compose import ComposeRequest
 
 
 def cmd_queue_import(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -58,6 +62,37 @@ def cmd_queue_export(ctx: AppContext, args: argparse.Namespace) -> int:
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(("\ufeff" + text).encode("utf-8"))
+    return EXIT_OK
+
+
+def cmd_queue_add_repeat(ctx: AppContext, args: argparse.Namespace, request: ComposeRequest) -> int:
+    """``queue add ... --repeat RRULE``: one item per occurrence, ids one per line in order."""
+    from kodaira_desktop.services import repeats
+
+    if not args.repeat:
+        raise CliError("--until needs --repeat", EXIT_INVALID)
+    until = _parse_date(args.until, "--until")
+    series = repeats.submit(ctx, request, args.repeat, until, args.on_closed)
+    for item_id in series.item_ids:
+        print(item_id)
+    for occurrence in series.occurrences:
+        planned = ctx.policy.localize(occurrence.planned).isoformat()
+        if occurrence.when is None:
+            print(f"skipped {planned}: {occurrence.reason}", file=sys.stderr)
+        elif occurrence.moved:
+            moved = ctx.policy.localize(occurrence.when).isoformat()
+            print(f"moved {planned} -> {moved}: {occurrence.reason}", file=sys.stderr)
+    print(f"series {series.series_id}: {len(series.item_ids)} items scheduled", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_queue_cancel_series(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import repeats
+
+    cancelled = repeats.cancel_from(ctx, args.item_id)
+    for item_id in cancelled:
+        print(item_id)
+    print(f"{len(cancelled)} items of the series cancelled", file=sys.stderr)
     return EXIT_OK
 
 

@@ -122,6 +122,8 @@ class Item:
     version: int
     entries: tuple[Entry, ...] = ()
     media: tuple[AttachedMedia, ...] = ()
+    #: Shared by the items of one repeat; None for a single post.
+    series_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class ComposeRequest:
     #: None: the next allowed instant (or now, for an emergency).
     at: datetime | None = None
     emergency_reason: str | None = None
+    #: Links the items of one repeat (set by services/repeats.py).
+    series_id: str | None = None
 
     def text_for(self, channel: str) -> str:
         return self.overrides.get(channel, self.text)
@@ -216,6 +218,7 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
         titles=titles,
         media=[r.sha256 for r in records],
         public_urls=_line_urls(records, request.image_urls),
+        series_id=request.series_id,
     )
     override_id = None
     if emergency:

@@ -90,6 +90,8 @@ class ItemRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, server_default=sql_text("1"))
+    #: Shared by the items of one repeat (``queue add --repeat``); None for a single post.
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class EntryRow(Base):

@@ -209,6 +209,8 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
         print(line_quota(ctx) or "LINE: 今月の送信数を確認できません", file=sys.stderr)
     submitted = compose.submit(ctx, request)
     print(submitted.item_id)
+    for note in submitted.notes:
+        print(f"note: {note}", file=sys.stderr)
     when = ctx.policy.localize(submitted.scheduled_at).isoformat()
     note = "awaiting the chief's confirmation" if submitted.override_id else "scheduled"
     print(f"item {submitted.item_id}: {note} at {when}", file=sys.stderr)

@@ -70,6 +70,8 @@ class Submitted:
     state: EntryState
     scheduled_at: datetime
     override_id: int | None
+    #: Warnings that do not refuse the post (e.g. LINE's 1 MB preview).
+    notes: tuple[str, ...] = ()
 
 
 def allowed_channels(ctx: AppContext, user: User) -> list[Channel]:
@@ -80,12 +82,19 @@ def allowed_channels(ctx: AppContext, user: User) -> list[Channel]:
     return [c for c in channels if c.key in user.channels]
 
 
-def _media_for(platform: str, files: Sequence[MediaInfo]) -> list[MediaInfo]:
-    """Videos go to YouTube (and X/Facebook when alone); images to X and Facebook."""
+#: LINE shows ``previewImageUrl`` only up to this size; the same URL is sent as the preview.
+LINE_PREVIEW_MAX_BYTES = 1024 * 1024
+
+
+def _media_for(
+    platform: str, files: Sequence[MediaInfo], image_urls: Sequence[str] = ()
+) -> list[MediaInfo]:
+    """Videos go to YouTube (and X/Facebook when alone); images to X and Facebook, and to
+    LINE by their public URLs (the files are checked as the originals of those URLs)."""
     if platform == "youtube":
         return [f for f in files if f.is_video]
     if platform == "line":
-        return []  # LINE has no upload API: images go by public URL
+        return [f for f in files if f.is_image] if image_urls else []
     images = [f for f in files if f.is_image]
     return images or [f for f in files if f.is_video][:1]
 
@@ -126,14 +135,13 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
             found.extend(
                 check_media(
                     channel.platform,
-                    _media_for(channel.platform, files),
+                    _media_for(channel.platform, files, request.image_urls),
                     request.image_urls if channel.platform == "line" else (),
                 )
             )
-        if channel.platform == "line" and any(f.is_image for f in files) and not request.image_urls:
-            notes.append(
-                "LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。"
-            )
+        if channel.platform == "line":
+            found.extend(_line_url_problems(files, request.image_urls))
+            notes.extend(_line_notes(files, request.image_urls))
     scheduled_at, decision = _schedule(ctx, request, problems)
     return ComposeCheck(
         texts=texts,
@@ -144,6 +152,30 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
         decision=decision,
         media=tuple(files),
     )
+
+
+def _line_url_problems(files: Sequence[MediaInfo], urls: Sequence[str]) -> list[str]:
+    """An image URL is stored with its image file; one without a file would be dropped."""
+    images = [f for f in files if f.is_image]
+    if len(urls) > len(images):
+        return [
+            f"LINE の画像 URL {len(urls)} 件に対して画像ファイルが {len(images)} 件です。"
+            "URL ごとに同じ画像のファイルも添付してください（ファイルで形式と大きさを確かめてから"
+            " URL で送ります）。"
+        ]
+    return []
+
+
+def _line_notes(files: Sequence[MediaInfo], urls: Sequence[str]) -> list[str]:
+    images = [f for f in files if f.is_image]
+    if images and not urls:
+        return ["LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。"]
+    return [
+        f"LINE のプレビュー画像は 1 MB までです。{f.path.name}（{f.size / 1024 / 1024:.1f} MB）"
+        "は同じ URL をプレビューにも使うため、トークで縮小表示されないことがあります。"
+        for f in images[: len(urls)]
+        if f.size > LINE_PREVIEW_MAX_BYTES
+    ]
 
 
 def _schedule(
@@ -239,7 +271,7 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
             "emergency_reason": request.emergency_reason,
         },
     )
-    return Submitted(item_id, state, result.scheduled_at, override_id)
+    return Submitted(item_id, state, result.scheduled_at, override_id, result.notes)
 
 
 def _line_urls(records: Sequence[MediaRecord], urls: Sequence[str]) -> dict[str, str]:

@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.calendar_panel, "予約カレンダー")
         self.table = QueueTable(ctx, self.runner)
         self.table.itemOpened.connect(self.open_item)
+        self.table.csv_actions.imported.connect(self.refresh_queue)
         self.tabs.addTab(self.table, "予約一覧")
         self.setCentralWidget(self.tabs)
 

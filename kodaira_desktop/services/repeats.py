@@ -29,8 +29,13 @@ class RepeatPlan:
 @dataclass(frozen=True)
 class QueuedSeries:
     series_id: str
-    item_ids: tuple[int, ...]
+    #: One per item, in order.
+    submitted: tuple[compose.Submitted, ...]
     occurrences: tuple[Occurrence, ...]
+
+    @property
+    def item_ids(self) -> tuple[int, ...]:
+        return tuple(s.item_id for s in self.submitted)
 
 
 def plan(
@@ -84,25 +89,24 @@ def submit(
     if not checked.ok:
         raise ServiceError("投稿できる回がありません (every occurrence was left out)", invalid=True)
     series_id = str(uuid.uuid4())
-    created: list[int] = []
+    queued: list[compose.Submitted] = []
     try:
         for occurrence in checked.occurrences:
             if occurrence.when is not None:
-                queued = compose.submit(
-                    ctx, replace(request, at=occurrence.when, series_id=series_id)
-                )
-                created.append(queued.item_id)
+                at = replace(request, at=occurrence.when, series_id=series_id)
+                queued.append(compose.submit(ctx, at))
     except BaseException:
-        for item_id in created:
-            compose.cancel_item(ctx, item_id)
+        for done in queued:
+            compose.cancel_item(ctx, done.item_id)
         raise
+    created = [done.item_id for done in queued]
     audit.record(
         ctx,
         "series.created",
         f"series:{series_id}",
         {"rule": rule, "until": until.isoformat() if until else None, "items": created},
     )
-    return QueuedSeries(series_id, tuple(created), checked.occurrences)
+    return QueuedSeries(series_id, tuple(queued), checked.occurrences)
 
 
 def cancel_from(ctx: AppContext, item_id: int) -> list[int]:

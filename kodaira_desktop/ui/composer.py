@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -46,6 +47,7 @@ from kodaira_desktop.ui.channel_tab import ChannelTab
 from kodaira_desktop.ui.confirm_dialog import CONFIRM_HERE, OnTheSpotDialog
 from kodaira_desktop.ui.drafts import Draft, DraftStore, draft_from_item
 from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
+from kodaira_desktop.ui.repeat_control import RepeatChoice, RepeatControl, queue_repeating
 from kodaira_desktop.ui.schedule_picker import SchedulePicker, format_instant
 from kodaira_desktop.ui.workers import TaskRunner
 
@@ -62,17 +64,29 @@ CATEGORIES = (
 )
 
 
+Repeat = tuple[RepeatChoice, datetime]
+
+
 @dataclass(frozen=True)
 class SubmitOutcome:
     submitted: Submitted
     replaced_item_id: int | None
+    #: Items queued by a repeat (1 for a single post).
+    count: int = 1
 
 
-def _queue(ctx: AppContext, request: ComposeRequest, replaces: int | None) -> SubmitOutcome:
-    """Worker-thread body: check, cancel the item being edited, queue the new one."""
+def _queue(
+    ctx: AppContext, request: ComposeRequest, replaces: int | None, repeat: Repeat | None = None
+) -> SubmitOutcome:
+    """Worker-thread body: check, cancel the item being edited, queue the new one(s)."""
     result = compose.check(ctx, request)
     if not result.ok:
         raise ServiceError(result.summary(), invalid=True)
+    if repeat is not None:  # queued (all or nothing) before the edited item is cancelled
+        first, count = queue_repeating(ctx, request, *repeat)
+        if replaces is not None:
+            compose.cancel_item(ctx, replaces)
+        return SubmitOutcome(first, replaces, count)
     if replaces is not None:
         compose.cancel_item(ctx, replaces)
     return SubmitOutcome(compose.submit(ctx, request), replaces)
@@ -214,6 +228,9 @@ class Composer(QWidget):
         self.picker.changed.connect(self._on_changed)
         schedule_group = QGroupBox("予約日時")
         QVBoxLayout(schedule_group).addWidget(self.picker)
+        self.repeat = RepeatControl(self.ctx.policy)
+        self.picker.changed.connect(lambda: self.repeat.set_start(self.picker.shown_at()))
+        self.repeat.set_start(self.picker.shown_at())
         self.schedule_button = QPushButton("予約")
         self.schedule_button.setMinimumHeight(36)
         self.schedule_button.setStyleSheet("font-weight: bold;")
@@ -226,6 +243,7 @@ class Composer(QWidget):
         side = QWidget()
         right = QVBoxLayout(side)
         right.addWidget(schedule_group)
+        right.addWidget(self.repeat)
         right.addWidget(self.problems)
         right.addWidget(self.notes)
         right.addWidget(self.schedule_button)
@@ -404,8 +422,12 @@ class Composer(QWidget):
     def _submit(self, request: ComposeRequest) -> None:
         self._set_busy(True)
         ctx, replaces = self.ctx, self.editing_item_id
+        choice, start = self.repeat.choice(), self.picker.shown_at()
+        repeat = (choice, start) if choice and start and not request.emergency_reason else None
         self.runner.start(
-            lambda: _queue(ctx, request, replaces), self._on_submitted, self._on_submit_failed
+            lambda: _queue(ctx, request, replaces, repeat),
+            self._on_submitted,
+            self._on_submit_failed,
         )
 
     def _set_busy(self, busy: bool) -> None:
@@ -424,6 +446,11 @@ class Composer(QWidget):
             )
         else:
             message = f"予約しました（項目 #{done.item_id}、{when}）。"
+        if outcome.count > 1:
+            message = (
+                f"繰り返し {outcome.count} 回分を予約しました"
+                f"（最初は項目 #{done.item_id}、{when}）。"
+            )
         if outcome.replaced_item_id is not None:
             message += f" 元の項目 #{outcome.replaced_item_id} は取り消しました。"
         self.clear()
@@ -523,6 +550,7 @@ class Composer(QWidget):
         self.editing_item_id = None
         self.apply_draft(Draft(channels=tuple(self.selected_channels())))
         self.picker.reset_to_next_slot()
+        self.repeat.reset()
         self.result_label.clear()
         self.confirm_here_button.hide()
         self._show_banner(None)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
+import pytest
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
+from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.policy import PostingPolicy
+from kodaira_desktop.services import compose, repeats
+from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.main_window import MainWindow
 from kodaira_desktop.ui.repeat_control import RepeatControl, rule_for
 from tests.ui.conftest import JST
@@ -98,4 +104,42 @@ def test_the_composer_queues_a_series_across_the_year_end(
     assert len(series) == 1
     assert None not in series
     assert not composer.repeat.enabled.isChecked()  # cleared for the next post
+    qtbot.waitUntil(lambda: not window.runner.busy)
+
+
+def test_the_item_dialog_cancels_this_one_or_this_and_later(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = ComposeRequest(
+        text="毎週のお知らせ",
+        channels=("line",),
+        at=datetime(2026, 12, 2, 10, 0, tzinfo=JST),
+    )
+    ids = repeats.submit(ctx, request, "FREQ=WEEKLY;COUNT=4").item_ids
+    single = compose.submit(ctx, dataclasses.replace(request, text="一回だけ")).item_id
+    monkeypatch.setattr(prompts, "confirm", lambda *_: True)
+
+    lone = window.open_item(single)
+    assert lone is not None
+    assert not lone.cancel_series_button.isVisible()
+    lone.reject()
+
+    dialog = window.open_item(ids[1])
+    assert dialog is not None
+    assert dialog.cancel_series_button.isVisible()
+    with qtbot.waitSignal(dialog.itemCancelled):
+        click(qtbot, dialog.cancel_series_button)
+    states = {i: compose.get_item(ctx, i).entries[0].state for i in ids}
+    assert states == {
+        ids[0]: EntryState.SCHEDULED,
+        ids[1]: EntryState.CANCELLED,
+        ids[2]: EntryState.CANCELLED,
+        ids[3]: EntryState.CANCELLED,
+    }
+
+    first = window.open_item(ids[0])
+    assert first is not None
+    with qtbot.waitSignal(first.itemCancelled):
+        click(qtbot, first.cancel_button)  # this one only
+    assert compose.get_item(ctx, ids[0]).entries[0].state == EntryState.CANCELLED
     qtbot.waitUntil(lambda: not window.runner.busy)

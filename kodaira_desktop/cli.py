@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--text-file", metavar="FILE")
     qadd.add_argument("--at", metavar="ISO8601")
     qadd.add_argument("--media", nargs="+", default=[], metavar="FILE")
+    qadd.add_argument(
+        "--alt-text",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="TEXT",
+        help="代替テキスト, once per image, in the order of the --media images",
+    )
     qadd.add_argument("--image-url", action="append", default=[], metavar="URL")
     qadd.add_argument("--title")
     qadd.add_argument("--category", default="お知らせ")

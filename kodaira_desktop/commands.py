@@ -195,6 +195,7 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
         title=args.title,
         media=tuple(Path(p) for p in args.media),
         image_urls=tuple(args.image_url),
+        alt_texts=tuple(args.alt_text),
         category=args.category,
         at=_parse_at(args.at),
         emergency_reason=args.emergency,

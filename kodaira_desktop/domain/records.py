@@ -78,6 +78,8 @@ class AttachedMedia:
     position: int
     #: Public HTTPS URL of the file (LINE cannot upload, it needs a URL).
     public_url: str | None = None
+    #: 代替テキスト: what the image shows, for screen readers (X media metadata).
+    alt_text: str | None = None
 
 
 @dataclass(frozen=True)

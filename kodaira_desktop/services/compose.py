@@ -38,6 +38,8 @@ class ComposeRequest:
     emergency_reason: str | None = None
     #: Links the items of one repeat (set by services/repeats.py).
     series_id: str | None = None
+    #: 代替テキスト, one per image of ``media`` in order (videos take none).
+    alt_texts: tuple[str, ...] = ()
 
     def text_for(self, channel: str) -> str:
         return self.overrides.get(channel, self.text)
@@ -142,6 +144,13 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
         if channel.platform == "line":
             found.extend(_line_url_problems(files, request.image_urls))
             notes.extend(_line_notes(files, request.image_urls))
+    if len(files) == len(request.media):
+        found_alt, alt_notes = _alt_text_check(files, request.alt_texts)
+        problems.extend(found_alt)
+        if any(
+            channels[k].platform in ("x", "facebook") for k in request.channels if k in channels
+        ):
+            notes.extend(alt_notes)
     scheduled_at, decision = _schedule(ctx, request, problems)
     return ComposeCheck(
         texts=texts,
@@ -152,6 +161,39 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
         decision=decision,
         media=tuple(files),
     )
+
+
+#: X takes alt text up to this many characters.
+ALT_TEXT_MAX = 1000
+
+
+def _alt_text_check(
+    files: Sequence[MediaInfo], alt_texts: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Problems (more alt texts than images, too long) and notes (an image without one)."""
+    images = [f for f in files if f.is_image]
+    problems: list[str] = []
+    if len(alt_texts) > len(images):
+        problems.append(
+            f"代替テキストが {len(alt_texts)} 件ありますが、画像は {len(images)} 枚です"
+            "（画像ごとに一つ、添付の順に指定してください）。"
+        )
+    problems += [
+        f"代替テキストは {ALT_TEXT_MAX:,} 文字までです（{i} 枚目: {len(text):,} 文字）。"
+        for i, text in enumerate(alt_texts, start=1)
+        if len(text) > ALT_TEXT_MAX
+    ]
+    given = list(alt_texts) + [""] * len(images)
+    missing = [f.path.name for f, text in zip(images, given, strict=False) if not text.strip()]
+    notes = (
+        [
+            f"代替テキストのない画像があります（{'、'.join(missing)}）。画像の内容を短く書くと、"
+            "目の不自由な方にも伝わります。"
+        ]
+        if missing
+        else []
+    )
+    return problems, notes
 
 
 def _line_url_problems(files: Sequence[MediaInfo], urls: Sequence[str]) -> list[str]:
@@ -251,6 +293,7 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
         media=[r.sha256 for r in records],
         public_urls=_line_urls(records, request.image_urls),
         series_id=request.series_id,
+        alt_texts=_alt_texts(records, request.alt_texts),
     )
     override_id = None
     if emergency:
@@ -272,6 +315,12 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
         },
     )
     return Submitted(item_id, state, result.scheduled_at, override_id, result.notes)
+
+
+def _alt_texts(records: Sequence[MediaRecord], texts: Sequence[str]) -> dict[str, str]:
+    """The alt text of each image, in order (blank ones are left out)."""
+    images = [r for r in records if r.mime.startswith("image/")]
+    return {r.sha256: t.strip() for r, t in zip(images, texts, strict=False) if t.strip()}
 
 
 def _line_urls(records: Sequence[MediaRecord], urls: Sequence[str]) -> dict[str, str]:

@@ -187,8 +187,6 @@ def _row_request(
     text = cells.get("text", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         problems.append("本文が空です")
-    if cells.get("alt_text", "").strip():
-        problems.append("代替テキストはまだ保存できません（列を空にしてください）")
     if problems:
         return None, channels, when, problems
     files = tuple(
@@ -201,6 +199,9 @@ def _row_request(
         title=cells.get("title", "").strip() or None,
         media=files,
         image_urls=tuple(_split_list(cells.get("image_url", ""))),
+        alt_texts=tuple(part.strip() for part in cells.get("alt_text", "").split(";"))
+        if cells.get("alt_text", "").strip()
+        else (),
         category=cells.get("category", "").strip() or "お知らせ",
         at=when,
     )
@@ -323,7 +324,9 @@ def _export_row(ctx: AppContext, item: Item) -> list[str]:
         "media": ";".join(str(media.stored_path(ctx, m.media)) for m in item.media),
         "image_url": ";".join(m.public_url for m in images if m.public_url),
         "category": item.category or "",
-        "alt_text": "",
+        "alt_text": ";".join(m.alt_text or "" for m in images)
+        if any(m.alt_text for m in images)
+        else "",
         "state": state,
         "url": ";".join(f"{e.channel_key}={e.remote_url}" for e in live if e.remote_url),
     }

@@ -227,7 +227,13 @@ class Dispatcher:
 
     def _media(self, item: Item, platform: str) -> tuple[MediaFile, ...]:
         files = [
-            MediaFile(stored_path(self.ctx, m.media), m.media.mime, m.media.sha256, m.media.size)
+            MediaFile(
+                stored_path(self.ctx, m.media),
+                m.media.mime,
+                m.media.sha256,
+                m.media.size,
+                m.alt_text,
+            )
             for m in item.media
         ]
         if platform == "youtube":

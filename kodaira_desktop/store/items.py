@@ -47,6 +47,7 @@ class ItemStore(StoreBase):
         media: Sequence[str] = (),
         public_urls: Mapping[str, str] | None = None,
         series_id: str | None = None,
+        alt_texts: Mapping[str, str] | None = None,
     ) -> int:
         """Create one item and one entry per channel (each with a fresh idempotency key)."""
         if not channels or len(set(channels)) != len(channels):
@@ -86,7 +87,7 @@ class ItemStore(StoreBase):
                 )
                 for key in channels
             )
-            attach(session, item.id, media, public_urls or {})
+            attach(session, item.id, media, public_urls or {}, alt_texts)
             return item.id
 
     def get_item(self, item_id: int) -> Item | None:

@@ -144,6 +144,8 @@ class ItemMediaRow(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     public_url: Mapped[str | None] = mapped_column(Text)
+    #: 代替テキスト of an image (sent as X media metadata).
+    alt_text: Mapped[str | None] = mapped_column(Text)
 
 
 class OverrideRequestRow(Base):

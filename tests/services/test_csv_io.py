@@ -11,6 +11,7 @@ from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services import compose, csv_io
 from kodaira_desktop.services.context import AppContext, ServiceError
 from tests.office import JST
+from tests.samples import png_bytes
 
 
 @pytest.mark.parametrize(
@@ -70,8 +71,17 @@ def test_a_row_refused_at_submit_undoes_the_rows_already_queued(
     assert {e.state for e in office.store.list_entries()} == {EntryState.CANCELLED}
 
 
-def test_an_alt_text_cell_is_refused_not_dropped(office: AppContext, tmp_path: Path) -> None:
-    content = "日時,媒体,本文,代替テキスト\n2026/12/01 9:00,x-city,一,説明\n"
-    [row] = csv_io.check_text(office, content, tmp_path).rows
-    assert not row.ok
-    assert "代替テキスト" in row.reason()
+def test_alt_texts_from_the_csv_are_kept_and_exported(office: AppContext, tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(png_bytes(20, 10))
+    (tmp_path / "b.png").write_bytes(png_bytes(10, 20))
+    content = (
+        "日時,媒体,本文,添付,代替テキスト\n"
+        "2026/12/01 9:00,x-city,写真,a.png;b.png,;ステージの写真\n"
+    )
+    checked = csv_io.check_text(office, content, tmp_path)
+    assert checked.ok
+    [item_id] = csv_io.import_checked(office, checked)
+    media = compose.get_item(office, item_id).media
+    assert [m.alt_text for m in media] == [None, "ステージの写真"]
+    [row] = csv_io.export_rows(office, None, None)
+    assert row[list(csv_io.COLUMNS).index("alt_text")] == ";ステージの写真"

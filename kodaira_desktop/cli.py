@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     text = qadd.add_mutually_exclusive_group(required=True)
     text.add_argument("--text")
     text.add_argument("--text-file", metavar="FILE")
+    text.add_argument("--template", metavar="NAME", help="定型文: its text, {日付} etc. filled")
     qadd.add_argument("--at", metavar="ISO8601")
     qadd.add_argument("--media", nargs="+", default=[], metavar="FILE")
     qadd.add_argument(
@@ -129,6 +130,22 @@ def build_parser() -> argparse.ArgumentParser:
     mark.add_argument("entry_id", type=int)
     mark.add_argument("--as", dest="outcome", choices=("published", "resend"), required=True)
     mark.add_argument("--url", default="")
+
+    templates = commands.add_parser("templates", help="定型文 (saved texts)").add_subparsers(
+        dest="templates_command", required=True, metavar="ACTION"
+    )
+    templates.add_parser("list", help="shared templates and your own")
+    tsave = templates.add_parser("save", help="create or replace (shared: a chief's action)")
+    tsave.add_argument("name")
+    tsave_text = tsave.add_mutually_exclusive_group(required=True)
+    tsave_text.add_argument("--text")
+    tsave_text.add_argument("--text-file", metavar="FILE")
+    tsave.add_argument("--channel", action="append", default=[], metavar="KEY")
+    tsave.add_argument("--category")
+    tsave.add_argument("--personal", action="store_true", help="your own, not shared")
+    tremove = templates.add_parser("remove", help="delete (shared: a chief's action)")
+    tremove.add_argument("name")
+    tremove.add_argument("--personal", action="store_true")
 
     approvals = commands.add_parser("approvals", help="emergency overrides").add_subparsers(
         dest="approvals_command", required=True, metavar="ACTION"

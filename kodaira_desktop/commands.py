@@ -17,6 +17,7 @@ from kodaira_desktop.commands_planning import (
     PLANNING_HANDLERS,
     cmd_queue_add_repeat,
     cmd_queue_cancel_series,
+    template_text,
 )
 from kodaira_desktop.policy import PolicyError
 from kodaira_desktop.services.context import AppContext, ServiceError
@@ -182,7 +183,11 @@ def _parse_at(value: str | None) -> datetime | None:
 def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import compose
 
-    if args.text_file:
+    category, fill = args.category, False
+    if args.template:
+        text, category = template_text(ctx, args.template, args.category)
+        fill = True
+    elif args.text_file:
         try:
             text = Path(args.text_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -196,7 +201,8 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
         media=tuple(Path(p) for p in args.media),
         image_urls=tuple(args.image_url),
         alt_texts=tuple(args.alt_text),
-        category=args.category,
+        category=category,
+        fill_placeholders=fill,
         at=_parse_at(args.at),
         emergency_reason=args.emergency,
     )

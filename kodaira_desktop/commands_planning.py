@@ -96,7 +96,55 @@ def cmd_queue_cancel_series(ctx: AppContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def template_text(ctx: AppContext, name: str, category: str) -> tuple[str, str]:
+    """``queue add --template NAME``: the template's text, and its category unless one was
+    given (``お知らせ`` is the option's default)."""
+    from kodaira_desktop.services import templates
+
+    template = templates.find(ctx, name)
+    return template.text, category if category != "お知らせ" else template.category or category
+
+
+def cmd_templates_list(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import templates
+
+    for template in templates.list_templates(ctx):
+        scope = "shared" if template.shared else "personal"
+        first_line = template.text.splitlines()[0] if template.text else ""
+        channels = ",".join(template.channels) or "-"
+        print(f"{template.name}\t{scope}\t{channels}\t{template.category or '-'}\t{first_line}")
+    return EXIT_OK
+
+
+def cmd_templates_save(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import templates
+
+    if args.text_file:
+        try:
+            text = Path(args.text_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"cannot read --text-file: {error}", EXIT_INVALID) from error
+    else:
+        text = args.text
+    saved = templates.save(
+        ctx, args.name, text, args.channel, args.category, shared=not args.personal
+    )
+    print(f"template {saved.name}: saved ({'shared' if saved.shared else 'personal'})")
+    return EXIT_OK
+
+
+def cmd_templates_remove(ctx: AppContext, args: argparse.Namespace) -> int:
+    from kodaira_desktop.services import templates
+
+    templates.remove(ctx, args.name, shared=not args.personal)
+    print(f"template {args.name}: removed")
+    return EXIT_OK
+
+
 PLANNING_HANDLERS = {
     "queue import": cmd_queue_import,
     "queue export": cmd_queue_export,
+    "templates list": cmd_templates_list,
+    "templates save": cmd_templates_save,
+    "templates remove": cmd_templates_remove,
 }

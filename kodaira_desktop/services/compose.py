@@ -40,6 +40,8 @@ class ComposeRequest:
     series_id: str | None = None
     #: 代替テキスト, one per image of ``media`` in order (videos take none).
     alt_texts: tuple[str, ...] = ()
+    #: Fill 定型文 placeholders ({日付}, {曜日}, {時刻}) from the scheduled time.
+    fill_placeholders: bool = False
 
     def text_for(self, channel: str) -> str:
         return self.overrides.get(channel, self.text)
@@ -101,8 +103,31 @@ def _media_for(
     return images or [f for f in files if f.is_video][:1]
 
 
+def filled(ctx: AppContext, request: ComposeRequest) -> ComposeRequest:
+    """The request with its 定型文 placeholders filled from the time it will be scheduled at."""
+    if not request.fill_placeholders:
+        return request
+    from kodaira_desktop.domain.templates import fill
+
+    now = ctx.clock.now().replace(microsecond=0)
+    if request.at is None:
+        when = now if request.emergency_reason else ctx.policy.next_allowed(now)
+    elif request.at.tzinfo is None:
+        return request  # refused by the check
+    else:
+        when = request.at
+    local = ctx.policy.localize(when)
+    return replace(
+        request,
+        text=fill(request.text, local),
+        overrides={k: fill(v, local) for k, v in request.overrides.items()},
+        fill_placeholders=False,
+    )
+
+
 def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) -> ComposeCheck:
     user = user or acting_user(ctx)
+    request = filled(ctx, request)
     channels = {c.key: c for c in ctx.store.list_channels()}
     usable = {c.key for c in allowed_channels(ctx, user)}
     problems: list[str] = []
@@ -264,6 +289,7 @@ def policy_refusal(ctx: AppContext, when: datetime) -> str | None:
 
 def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
     user = acting_user(ctx)
+    request = filled(ctx, request)
     result = check(ctx, request, user)
     if not result.ok or result.scheduled_at is None:
         if request.at is not None and request.emergency_reason is None:

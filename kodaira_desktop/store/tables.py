@@ -148,6 +148,23 @@ class ItemMediaRow(Base):
     alt_text: Mapped[str | None] = mapped_column(Text)
 
 
+class TemplateRow(Base):
+    """定型文; ``owner`` None: shared (only chiefs change it), else that user's own."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("name", "owner"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    #: Channel keys, comma-separated.
+    channels: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class OverrideRequestRow(Base):
     __tablename__ = "override_requests"
     __table_args__ = (

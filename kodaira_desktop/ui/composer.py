@@ -49,6 +49,7 @@ from kodaira_desktop.ui.drafts import Draft, DraftStore, draft_from_item
 from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
 from kodaira_desktop.ui.repeat_control import RepeatChoice, RepeatControl, queue_repeating
 from kodaira_desktop.ui.schedule_picker import SchedulePicker, format_instant
+from kodaira_desktop.ui.template_picker import TemplatePicker, template_draft
 from kodaira_desktop.ui.workers import TaskRunner
 
 CHECK_DELAY_MS = 150
@@ -178,6 +179,11 @@ class Composer(QWidget):
         category_row.addWidget(QLabel("分類："))
         category_row.addWidget(self.category)
         category_row.addStretch(1)
+        self.templates = TemplatePicker(self.ctx, self.user, self.runner, self._current_post)
+        self.templates.chosen.connect(
+            lambda t: self.apply_draft(template_draft(t, self.current_draft()))
+        )
+        category_row.addWidget(self.templates)
 
         self.attachments = AttachmentList()
         self.attachments.changed.connect(self._on_media_changed)
@@ -294,6 +300,14 @@ class Composer(QWidget):
             image_urls=tuple(line[0].image_urls()) if line else (),
             category=self.category.currentText().strip() or CATEGORIES[0],
             at=self.picker.chosen_at(),
+            fill_placeholders=True,  # 定型文's {日付} etc., from the scheduled time
+        )
+
+    def _current_post(self) -> tuple[str, tuple[str, ...], str]:
+        return (
+            self.text_edit.toPlainText(),
+            tuple(self.selected_channels()),
+            self.category.currentText(),
         )
 
     # -- checking --------------------------------------------------------------------------

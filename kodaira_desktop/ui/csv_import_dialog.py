@@ -73,7 +73,9 @@ class CsvImportDialog(QDialog):
             "取り込む", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.import_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.setText("キャンセル")
         self.buttons.accepted.connect(self.start_import)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

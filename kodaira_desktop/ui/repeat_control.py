@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,7 +38,7 @@ FREQUENCIES = (
 )
 ON_CLOSED = (("次の開庁日の同じ時刻に移す", "next"), ("その回は投稿しない", "skip"))
 #: The preview lists this many occurrences, then a count.
-PREVIEW_ROWS = 12
+PREVIEW_ROWS = 8
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class RepeatControl(QGroupBox):
         for label, key in ON_CLOSED:
             self.on_closed.addItem(label, key)
         self.preview = QLabel()
-        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QWidget()
         form = QFormLayout(self.details)
         form.setContentsMargins(0, 0, 0, 0)
@@ -94,10 +94,10 @@ class RepeatControl(QGroupBox):
         form.addRow("RRULE：", self.custom)
         form.addRow("最終日：", self.until)
         form.addRow("閉庁日：", self.on_closed)
-        form.addRow(self.preview)
         layout = QVBoxLayout(self)
         layout.addWidget(self.enabled)
         layout.addWidget(self.details)
+        layout.addWidget(self.preview)
         self.enabled.toggled.connect(self._on_changed)
         self.frequency.currentIndexChanged.connect(self._on_changed)
         self.custom.textChanged.connect(self._on_changed)
@@ -135,6 +135,7 @@ class RepeatControl(QGroupBox):
     def _on_changed(self) -> None:
         on = self.enabled.isChecked()
         self.details.setVisible(on)
+        self.preview.setVisible(on)
         self.custom.setEnabled(self.frequency.currentData() == "custom")
         self._update_preview()
         self.changed.emit()

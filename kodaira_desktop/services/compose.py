@@ -12,9 +12,10 @@ from kodaira_desktop.domain.records import Channel, Item, MediaRecord, User
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.domain.text_rules import TextCheck, check_text
 from kodaira_desktop.policy import Decision
-from kodaira_desktop.services import audit, media
+from kodaira_desktop.services import attachment_rules, audit, media
 from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.services.templates import fill_placeholders
 
 #: How long an approved emergency override stays usable after its requested time.
 OVERRIDE_WINDOW = timedelta(hours=2)
@@ -86,10 +87,6 @@ def allowed_channels(ctx: AppContext, user: User) -> list[Channel]:
     return [c for c in channels if c.key in user.channels]
 
 
-#: LINE shows ``previewImageUrl`` only up to this size; the same URL is sent as the preview.
-LINE_PREVIEW_MAX_BYTES = 1024 * 1024
-
-
 def _media_for(
     platform: str, files: Sequence[MediaInfo], image_urls: Sequence[str] = ()
 ) -> list[MediaInfo]:
@@ -103,31 +100,9 @@ def _media_for(
     return images or [f for f in files if f.is_video][:1]
 
 
-def filled(ctx: AppContext, request: ComposeRequest) -> ComposeRequest:
-    """The request with its 定型文 placeholders filled from the time it will be scheduled at."""
-    if not request.fill_placeholders:
-        return request
-    from kodaira_desktop.domain.templates import fill
-
-    now = ctx.clock.now().replace(microsecond=0)
-    if request.at is None:
-        when = now if request.emergency_reason else ctx.policy.next_allowed(now)
-    elif request.at.tzinfo is None:
-        return request  # refused by the check
-    else:
-        when = request.at
-    local = ctx.policy.localize(when)
-    return replace(
-        request,
-        text=fill(request.text, local),
-        overrides={k: fill(v, local) for k, v in request.overrides.items()},
-        fill_placeholders=False,
-    )
-
-
 def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) -> ComposeCheck:
     user = user or acting_user(ctx)
-    request = filled(ctx, request)
+    request = fill_placeholders(ctx, request)
     channels = {c.key: c for c in ctx.store.list_channels()}
     usable = {c.key for c in allowed_channels(ctx, user)}
     problems: list[str] = []
@@ -167,10 +142,10 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
                 )
             )
         if channel.platform == "line":
-            found.extend(_line_url_problems(files, request.image_urls))
-            notes.extend(_line_notes(files, request.image_urls))
+            found.extend(attachment_rules.line_url_problems(files, request.image_urls))
+            notes.extend(attachment_rules.line_notes(files, request.image_urls))
     if len(files) == len(request.media):
-        found_alt, alt_notes = _alt_text_check(files, request.alt_texts)
+        found_alt, alt_notes = attachment_rules.alt_text_check(files, request.alt_texts)
         problems.extend(found_alt)
         if any(
             channels[k].platform in ("x", "facebook") for k in request.channels if k in channels
@@ -186,63 +161,6 @@ def check(ctx: AppContext, request: ComposeRequest, user: User | None = None) ->
         decision=decision,
         media=tuple(files),
     )
-
-
-#: X takes alt text up to this many characters.
-ALT_TEXT_MAX = 1000
-
-
-def _alt_text_check(
-    files: Sequence[MediaInfo], alt_texts: Sequence[str]
-) -> tuple[list[str], list[str]]:
-    """Problems (more alt texts than images, too long) and notes (an image without one)."""
-    images = [f for f in files if f.is_image]
-    problems: list[str] = []
-    if len(alt_texts) > len(images):
-        problems.append(
-            f"代替テキストが {len(alt_texts)} 件ありますが、画像は {len(images)} 枚です"
-            "（画像ごとに一つ、添付の順に指定してください）。"
-        )
-    problems += [
-        f"代替テキストは {ALT_TEXT_MAX:,} 文字までです（{i} 枚目: {len(text):,} 文字）。"
-        for i, text in enumerate(alt_texts, start=1)
-        if len(text) > ALT_TEXT_MAX
-    ]
-    given = list(alt_texts) + [""] * len(images)
-    missing = [f.path.name for f, text in zip(images, given, strict=False) if not text.strip()]
-    notes = (
-        [
-            f"代替テキストのない画像があります（{'、'.join(missing)}）。画像の内容を短く書くと、"
-            "目の不自由な方にも伝わります。"
-        ]
-        if missing
-        else []
-    )
-    return problems, notes
-
-
-def _line_url_problems(files: Sequence[MediaInfo], urls: Sequence[str]) -> list[str]:
-    """An image URL is stored with its image file; one without a file would be dropped."""
-    images = [f for f in files if f.is_image]
-    if len(urls) > len(images):
-        return [
-            f"LINE の画像 URL {len(urls)} 件に対して画像ファイルが {len(images)} 件です。"
-            "URL ごとに同じ画像のファイルも添付してください（ファイルで形式と大きさを確かめてから"
-            " URL で送ります）。"
-        ]
-    return []
-
-
-def _line_notes(files: Sequence[MediaInfo], urls: Sequence[str]) -> list[str]:
-    images = [f for f in files if f.is_image]
-    if images and not urls:
-        return ["LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。"]
-    return [
-        f"LINE のプレビュー画像は 1 MB までです。{f.path.name}（{f.size / 1024 / 1024:.1f} MB）"
-        "は同じ URL をプレビューにも使うため、トークで縮小表示されないことがあります。"
-        for f in images[: len(urls)]
-        if f.size > LINE_PREVIEW_MAX_BYTES
-    ]
 
 
 def _schedule(
@@ -289,7 +207,7 @@ def policy_refusal(ctx: AppContext, when: datetime) -> str | None:
 
 def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
     user = acting_user(ctx)
-    request = filled(ctx, request)
+    request = fill_placeholders(ctx, request)
     result = check(ctx, request, user)
     if not result.ok or result.scheduled_at is None:
         if request.at is not None and request.emergency_reason is None:

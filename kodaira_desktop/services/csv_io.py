@@ -228,6 +228,9 @@ def check_text(ctx: AppContext, content: str, base_dir: Path) -> ImportCheck:
             if not any(cell.strip() for cell in record):
                 continue
             cells = {key: record[i] if i < len(record) else "" for key, i in columns.items()}
+            if any(cell.strip() for cell in record[len(header) :]):
+                rows.append(_extra_cells(start, cells))
+                continue
             rows.append(_check_row(ctx, user, start, cells, base_dir))
     except csv.Error as error:
         raise ServiceError(
@@ -236,6 +239,17 @@ def check_text(ctx: AppContext, content: str, base_dir: Path) -> ImportCheck:
     if not rows:
         raise ServiceError("CSVファイルに投稿の行がありません (no rows)", invalid=True)
     return ImportCheck(tuple(rows))
+
+
+def _extra_cells(line: int, cells: dict[str, str]) -> RowCheck:
+    """More cells than the header has columns: an unquoted comma would cut the text."""
+    return RowCheck(
+        line,
+        split_channels(cells.get("channels", "")),
+        None,
+        ('見出しより列が多い行です（本文に「,」を含めるときは、セルを "…" で囲んでください）',),
+        None,
+    )
 
 
 def _check_row(

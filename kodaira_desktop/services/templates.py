@@ -7,11 +7,16 @@ their own. Every change is audited."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from kodaira_desktop.domain.templates import Template
+from kodaira_desktop.domain.templates import Template, fill
 from kodaira_desktop.services import audit
 from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
+
+if TYPE_CHECKING:
+    from kodaira_desktop.services.compose import ComposeRequest
 
 MAX_NAME = 128
 
@@ -83,3 +88,24 @@ def remove(ctx: AppContext, name: str, *, shared: bool = True) -> None:
             f"定型文「{name}」はありません (there is no template {name!r})", invalid=True
         )
     audit.record(ctx, "template.removed", f"template:{name}", {"shared": shared})
+
+
+def fill_placeholders(ctx: AppContext, request: ComposeRequest) -> ComposeRequest:
+    """The request with its placeholders filled from the time it will be scheduled at (when it
+    asks for that: ``fill_placeholders``)."""
+    if not request.fill_placeholders:
+        return request
+    now = ctx.clock.now().replace(microsecond=0)
+    if request.at is None:
+        when = now if request.emergency_reason else ctx.policy.next_allowed(now)
+    elif request.at.tzinfo is None:
+        return request  # refused by the check
+    else:
+        when = request.at
+    local = ctx.policy.localize(when)
+    return replace(
+        request,
+        text=fill(request.text, local),
+        overrides={k: fill(v, local) for k, v in request.overrides.items()},
+        fill_placeholders=False,
+    )

@@ -85,3 +85,14 @@ def test_alt_texts_from_the_csv_are_kept_and_exported(office: AppContext, tmp_pa
     assert [m.alt_text for m in media] == [None, "ステージの写真"]
     [row] = csv_io.export_rows(office, None, None)
     assert row[list(csv_io.COLUMNS).index("alt_text")] == ";ステージの写真"
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(
+    office: AppContext, tmp_path: Path
+) -> None:
+    content = (
+        "日時,媒体,本文\n2026/12/01 9:00,x-city,本文の途中に, カンマ\n2026/12/02 9:00,x-city,ok,\n"
+    )
+    rows = csv_io.check_text(office, content, tmp_path).rows
+    assert [row.ok for row in rows] == [False, True]  # an empty trailing cell is harmless
+    assert "列が多い" in rows[0].reason()

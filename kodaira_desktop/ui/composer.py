@@ -35,6 +35,7 @@ from kodaira_desktop.services import channels as channel_service
 from kodaira_desktop.services import compose, media
 from kodaira_desktop.services.compose import ComposeCheck, ComposeRequest, Submitted
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.ui.alt_text_editor import AltTextEditor
 from kodaira_desktop.ui.attachments import AttachmentList
 from kodaira_desktop.ui.channel_style import (
     ERROR_COLOUR,
@@ -187,6 +188,9 @@ class Composer(QWidget):
 
         self.attachments = AttachmentList()
         self.attachments.changed.connect(self._on_media_changed)
+        self.alt_texts = AltTextEditor()
+        self.attachments.changed.connect(lambda: self.alt_texts.set_paths(self.attachments.paths()))
+        self.alt_texts.changed.connect(self._on_changed)
 
         self.tabs = QTabWidget()
         self.channel_tabs: dict[str, ChannelTab] = {}
@@ -224,6 +228,7 @@ class Composer(QWidget):
         left.addLayout(category_row)
         left.addWidget(QLabel("添付ファイル"))
         left.addWidget(self.attachments)
+        left.addWidget(self.alt_texts)
         left.addWidget(QLabel("媒体ごとの本文とプレビュー"))
         left.addWidget(self.tab_stack, 1)
         scroll = QScrollArea()
@@ -297,6 +302,7 @@ class Composer(QWidget):
             overrides=overrides,
             title=youtube[0].title() if youtube else None,
             media=tuple(self.attachments.paths()),
+            alt_texts=self.alt_texts.alt_texts(),
             image_urls=tuple(line[0].image_urls()) if line else (),
             category=self.category.currentText().strip() or CATEGORIES[0],
             at=self.picker.chosen_at(),

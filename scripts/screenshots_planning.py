@@ -1,4 +1,5 @@
-"""Render the planning screens (CSV import preview, 繰り返し, 定型文) to docs/screenshots/.
+"""Render the planning screens (CSV import preview; 繰り返し, 定型文 and 代替テキスト in the
+composer) to docs/screenshots/.
 
 Same fixed clock as scripts/screenshots.py (Wednesday 25 November 2026, 10:00 JST):
 
@@ -22,7 +23,7 @@ from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import TAB_COMPOSER, TAB_TABLE, MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import JST, NOW, OUT, PASSWORD, _environment
+from screenshots import JST, NOW, OUT, PASSWORD, _environment, _sample_image
 
 PLAN = (
     "日時,媒体,本文,分類\r\n"
@@ -64,13 +65,14 @@ def main() -> int:
         ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
         plan = folder / "12月の投稿計画.csv"
         plan.write_bytes(PLAN.encode("cp932"))
-        _render(app, ctx, plan)
+        photo = _sample_image(folder / "clinic.png", "#3b7d4f", "休日診療")
+        _render(app, ctx, plan, photo)
         ctx.close()
         chief.close()
     return 0
 
 
-def _render(app: QApplication, ctx: AppContext, plan: Path) -> None:
+def _render(app: QApplication, ctx: AppContext, plan: Path, photo: Path) -> None:
     window = MainWindow(ctx)
     window.resize(1400, 900)
     window.show()
@@ -95,6 +97,8 @@ def _render(app: QApplication, ctx: AppContext, plan: Path) -> None:
     window.tabs.setCurrentIndex(TAB_COMPOSER)
     composer.templates.choose("休日診療")
     composer.picker.set_chosen(datetime(2027, 4, 26, 9, 0, tzinfo=JST))
+    composer.attachments.add_paths([photo])
+    composer.alt_texts.edits[photo].setText("休日診療当番医の一覧表")
     composer.repeat.enabled.setChecked(True)
     composer.repeat.until.setDate(QDate(2027, 5, 31))
     composer.run_check()

@@ -117,19 +117,56 @@ def build_parser() -> argparse.ArgumentParser:
     text = qadd.add_mutually_exclusive_group(required=True)
     text.add_argument("--text")
     text.add_argument("--text-file", metavar="FILE")
+    text.add_argument("--template", metavar="NAME", help="定型文: its text, {日付} etc. filled")
     qadd.add_argument("--at", metavar="ISO8601")
     qadd.add_argument("--media", nargs="+", default=[], metavar="FILE")
+    qadd.add_argument(
+        "--alt-text",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="TEXT",
+        help="代替テキスト, once per image, in the order of the --media images",
+    )
     qadd.add_argument("--image-url", action="append", default=[], metavar="URL")
     qadd.add_argument("--title")
     qadd.add_argument("--category", default="お知らせ")
     qadd.add_argument("--emergency", metavar="REASON")
+    qadd.add_argument("--repeat", metavar="RRULE", help="RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO")
+    qadd.add_argument("--until", metavar="DATE", help="last day of the repeat (included)")
+    qadd.add_argument("--on-closed", choices=("next", "skip"), default="next")
     qlist = queue.add_parser("list", help="one row per channel entry")
     qlist.add_argument("--json", action="store_true")
-    queue.add_parser("cancel", help="cancel an item").add_argument("item_id", type=int)
+    qcancel = queue.add_parser("cancel", help="cancel an item")
+    qcancel.add_argument("item_id", type=int)
+    qcancel.add_argument("--series", action="store_true", help="and the later ones of its series")
+    qimport = queue.add_parser("import", help="queue the rows of a CSV file, all or nothing")
+    qimport.add_argument("file", metavar="FILE")
+    qimport.add_argument("--dry-run", action="store_true", help="check only")
+    qexport = queue.add_parser("export", help="the queue as CSV (UTF-8 with BOM)")
+    qexport.add_argument("--output", metavar="FILE")
+    qexport.add_argument("--from", dest="from_date", metavar="DATE")
+    qexport.add_argument("--to", dest="to_date", metavar="DATE")
     mark = queue.add_parser("mark", help="resolve an entry whose outcome is unknown")
     mark.add_argument("entry_id", type=int)
     mark.add_argument("--as", dest="outcome", choices=("published", "resend"), required=True)
     mark.add_argument("--url", default="")
+
+    templates = commands.add_parser("templates", help="定型文 (saved texts)").add_subparsers(
+        dest="templates_command", required=True, metavar="ACTION"
+    )
+    templates.add_parser("list", help="shared templates and your own")
+    tsave = templates.add_parser("save", help="create or replace (shared: a chief's action)")
+    tsave.add_argument("name")
+    tsave_text = tsave.add_mutually_exclusive_group(required=True)
+    tsave_text.add_argument("--text")
+    tsave_text.add_argument("--text-file", metavar="FILE")
+    tsave.add_argument("--channel", action="append", default=[], metavar="KEY")
+    tsave.add_argument("--category")
+    tsave.add_argument("--personal", action="store_true", help="your own, not shared")
+    tremove = templates.add_parser("remove", help="delete (shared: a chief's action)")
+    tremove.add_argument("name")
+    tremove.add_argument("--personal", action="store_true")
 
     approvals = commands.add_parser("approvals", help="emergency overrides").add_subparsers(
         dest="approvals_command", required=True, metavar="ACTION"

@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from kodaira_desktop.cli import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
+from kodaira_desktop.commands_planning import (
+    PLANNING_HANDLERS,
+    cmd_queue_add_repeat,
+    cmd_queue_cancel_series,
+    template_text,
+)
 from kodaira_desktop.domain.input_files import (
     SMALL_FILE_LIMIT,
     TEXT_FILE_LIMIT,
@@ -279,7 +285,11 @@ def _parse_at(value: str | None) -> datetime | None:
 def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import compose
 
-    if args.text_file:
+    category, fill = args.category, False
+    if args.template:
+        text, category = template_text(ctx, args.template, args.category)
+        fill = True
+    elif args.text_file:
         try:
             text = read_text_file(args.text_file, limit=TEXT_FILE_LIMIT, what="--text-file")
             text = text.replace("\r\n", "\n")  # a file saved on Windows
@@ -293,10 +303,14 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
         title=args.title,
         media=tuple(Path(p) for p in args.media),
         image_urls=tuple(args.image_url),
-        category=args.category,
+        alt_texts=tuple(args.alt_text),
+        category=category,
+        fill_placeholders=fill,
         at=_parse_at(args.at),
         emergency_reason=args.emergency,
     )
+    if args.repeat or args.until:
+        return cmd_queue_add_repeat(ctx, args, request)
     platforms = {channel.key: channel.platform for channel in ctx.store.list_channels()}
     if any(platforms.get(key) == "line" for key in request.channels):
         # Shown before a broadcast is scheduled: LINE plans cap the messages of a month.
@@ -305,6 +319,8 @@ def cmd_queue_add(ctx: AppContext, args: argparse.Namespace) -> int:
         print(line_quota(ctx) or "LINE: 今月の送信数を確認できません", file=sys.stderr)
     submitted = compose.submit(ctx, request)
     print(submitted.item_id)
+    for note in submitted.notes:
+        print(f"note: {note}", file=sys.stderr)
     when = ctx.policy.localize(submitted.scheduled_at).isoformat()
     note = "awaiting the chief's confirmation" if submitted.override_id else "scheduled"
     print(f"item {submitted.item_id}: {note} at {when}", file=sys.stderr)
@@ -342,6 +358,8 @@ def cmd_queue_list(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_queue_cancel(ctx: AppContext, args: argparse.Namespace) -> int:
     from kodaira_desktop.services import compose
 
+    if args.series:
+        return cmd_queue_cancel_series(ctx, args)
     cancelled = compose.cancel_item(ctx, args.item_id)
     print(f"item {args.item_id}: {len(cancelled)} entries cancelled")
     return EXIT_OK
@@ -541,5 +559,6 @@ HANDLERS: dict[str, Handler] = {
     "audit export": cmd_audit_export,
     "doctor": cmd_doctor,
 }
+HANDLERS.update(PLANNING_HANDLERS)
 
 __all__ = ["EXIT_FAILURE", "HANDLERS", "run_command"]

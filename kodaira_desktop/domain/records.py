@@ -78,6 +78,8 @@ class AttachedMedia:
     position: int
     #: Public HTTPS URL of the file (LINE cannot upload, it needs a URL).
     public_url: str | None = None
+    #: 代替テキスト: what the image shows, for screen readers (X media metadata).
+    alt_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class Item:
     version: int
     entries: tuple[Entry, ...] = ()
     media: tuple[AttachedMedia, ...] = ()
+    #: Shared by the items of one repeat; None for a single post.
+    series_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ class MediaFile:
     mime: str
     sha256: str
     size: int
+    #: 代替テキスト of an image, sent where the platform takes it (X media metadata).
+    alt_text: str | None = None
 
 
 @dataclass(frozen=True)

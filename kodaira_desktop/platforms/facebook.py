@@ -106,7 +106,9 @@ class FacebookPublisher:
         return f"{page.get('name', '')} ({page.get('id', '')})"
 
     def _publish_photo(self, image: MediaFile, text: str) -> PublishResult:
-        body = self._call("photos", data={"message": text}, image=image, publishing=True)
+        # The Page Photos reference takes a photo's text as ``caption`` (``message`` is
+        # deprecated there); a feed post with attached photos keeps ``message``.
+        body = self._call("photos", data={"caption": text}, image=image, publishing=True)
         return self._result(str(body.get("post_id") or body.get("id") or ""))
 
     def _upload_unpublished(self, image: MediaFile) -> str:

@@ -39,6 +39,7 @@ TWEETS_PATH = "/2/tweets"
 ME_PATH = "/2/users/me"
 MEDIA_INIT_PATH = "/2/media/upload/initialize"
 MEDIA_STATUS_PATH = "/2/media/upload"
+MEDIA_METADATA_PATH = "/2/media/metadata"
 MAX_IMAGES = 4
 DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024  # the API accepts up to 5 MB per APPEND
 DEFAULT_MAX_PROCESSING_WAIT = 600.0
@@ -178,6 +179,12 @@ class XPublisher:
         finalize = self._client.post(f"/2/media/upload/{media_id}/finalize")
         self._expect_ok(finalize)
         self._wait_for_processing(media_id, json_object(finalize).get("data", {}))
+        if media.alt_text and is_image(media):
+            metadata = {"alt_text": {"text": media.alt_text}}
+            described = self._client.post(
+                MEDIA_METADATA_PATH, json={"id": media_id, "metadata": metadata}
+            )
+            self._expect_ok(described)
         return media_id
 
     def _wait_for_processing(self, media_id: str, data: dict[str, Any]) -> None:

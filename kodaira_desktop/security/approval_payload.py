@@ -37,6 +37,8 @@ class ApprovedMedia:
     sha256: str
     mime: str
     public_url: str | None = None
+    #: 代替テキスト, sent with the image (X media metadata): signed like the text.
+    alt_text: str | None = None
 
 
 def approval_payload(
@@ -66,6 +68,7 @@ def approval_payload(
                     "sha256": _digest(file.sha256),
                     "mime": file.mime,
                     "public_url": file.public_url,
+                    "alt_text": file.alt_text,
                 }
                 for file in media
             ],

@@ -41,7 +41,7 @@ def signed_payload(item: Item, request: OverrideRequest, approver: str, at: date
         item_id=item.id,
         entries={e.channel_key: approval_payload.ApprovedEntry(e.text, e.title) for e in live},
         media=[
-            approval_payload.ApprovedMedia(m.media.sha256, m.media.mime, m.public_url)
+            approval_payload.ApprovedMedia(m.media.sha256, m.media.mime, m.public_url, m.alt_text)
             for m in item.media
         ],
         window_start=request.window_start,

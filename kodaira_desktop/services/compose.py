@@ -13,10 +13,11 @@ from kodaira_desktop.domain.records import Channel, Item, MediaRecord, User
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.domain.text_rules import TextCheck, check_text
 from kodaira_desktop.policy import Decision, PostingPolicy
-from kodaira_desktop.services import audit, chiefs, media
+from kodaira_desktop.services import attachment_rules, audit, chiefs, media
 from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.services.policy_admin import policy_in_force
+from kodaira_desktop.services.templates import fill_placeholders
 
 #: How long an approved emergency override stays usable after its requested time.
 OVERRIDE_WINDOW = timedelta(hours=2)
@@ -38,6 +39,12 @@ class ComposeRequest:
     #: None: the next allowed instant (or now, for an emergency).
     at: datetime | None = None
     emergency_reason: str | None = None
+    #: Links the items of one repeat (set by services/repeats.py).
+    series_id: str | None = None
+    #: 代替テキスト, one per image of ``media`` in order (videos take none).
+    alt_texts: tuple[str, ...] = ()
+    #: Fill 定型文 placeholders ({日付}, {曜日}, {時刻}) from the scheduled time.
+    fill_placeholders: bool = False
 
     def text_for(self, channel: str) -> str:
         return self.overrides.get(channel, self.text)
@@ -70,6 +77,8 @@ class Submitted:
     state: EntryState
     scheduled_at: datetime
     override_id: int | None
+    #: Warnings that do not refuse the post (e.g. LINE's 1 MB preview).
+    notes: tuple[str, ...] = ()
 
 
 def allowed_channels(ctx: AppContext, user: User) -> list[Channel]:
@@ -80,12 +89,15 @@ def allowed_channels(ctx: AppContext, user: User) -> list[Channel]:
     return [c for c in channels if c.key in user.channels]
 
 
-def _media_for(platform: str, files: Sequence[MediaInfo]) -> list[MediaInfo]:
-    """Videos go to YouTube (and X/Facebook when alone); images to X and Facebook."""
+def _media_for(
+    platform: str, files: Sequence[MediaInfo], image_urls: Sequence[str] = ()
+) -> list[MediaInfo]:
+    """Videos go to YouTube (and X/Facebook when alone); images to X and Facebook, and to
+    LINE by their public URLs (the files are checked as the originals of those URLs)."""
     if platform == "youtube":
         return [f for f in files if f.is_video]
     if platform == "line":
-        return []  # LINE has no upload API: images go by public URL
+        return [f for f in files if f.is_image] if image_urls else []
     images = [f for f in files if f.is_image]
     return images or [f for f in files if f.is_video][:1]
 
@@ -99,6 +111,7 @@ def check(
     """Check a request; ``policy`` None previews with the local policy (the window's greying),
     acceptance passes the signed policy in force."""
     user = user or acting_user(ctx)
+    request = fill_placeholders(ctx, request)
     channels = {c.key: c for c in ctx.store.list_channels()}
     usable = {c.key for c in allowed_channels(ctx, user)}
     problems: list[str] = []
@@ -133,14 +146,20 @@ def check(
             found.extend(
                 check_media(
                     channel.platform,
-                    _media_for(channel.platform, files),
+                    _media_for(channel.platform, files, request.image_urls),
                     request.image_urls if channel.platform == "line" else (),
                 )
             )
-        if channel.platform == "line" and any(f.is_image for f in files) and not request.image_urls:
-            notes.append(
-                "LINEには画像を送れません（公開URLが必要です）。LINEは本文のみ送信します。"
-            )
+        if channel.platform == "line":
+            found.extend(attachment_rules.line_url_problems(files, request.image_urls))
+            notes.extend(attachment_rules.line_notes(files, request.image_urls))
+    if len(files) == len(request.media):
+        found_alt, alt_notes = attachment_rules.alt_text_check(files, request.alt_texts)
+        problems.extend(found_alt)
+        if any(
+            channels[k].platform in ("x", "facebook") for k in request.channels if k in channels
+        ):
+            notes.extend(alt_notes)
     scheduled_at, decision = _schedule(ctx, request, problems, policy or ctx.policy)
     return ComposeCheck(
         texts=texts,
@@ -197,6 +216,7 @@ def policy_refusal(ctx: AppContext, when: datetime) -> str | None:
 
 def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
     user = acting_user(ctx)
+    request = fill_placeholders(ctx, request)
     result = check(ctx, request, user, policy_in_force(ctx))
     if not result.ok or result.scheduled_at is None:
         if request.at is not None and request.emergency_reason is None:
@@ -225,6 +245,8 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
         titles=titles,
         media=[r.sha256 for r in records],
         public_urls=_line_urls(records, request.image_urls),
+        series_id=request.series_id,
+        alt_texts=_alt_texts(records, request.alt_texts),
     )
     override_id = None
     if emergency:
@@ -245,7 +267,13 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
             "emergency_reason": request.emergency_reason,
         },
     )
-    return Submitted(item_id, state, result.scheduled_at, override_id)
+    return Submitted(item_id, state, result.scheduled_at, override_id, result.notes)
+
+
+def _alt_texts(records: Sequence[MediaRecord], texts: Sequence[str]) -> dict[str, str]:
+    """The alt text of each image, in order (blank ones are left out)."""
+    images = [r for r in records if r.mime.startswith("image/")]
+    return {r.sha256: t.strip() for r, t in zip(images, texts, strict=False) if t.strip()}
 
 
 def _line_urls(records: Sequence[MediaRecord], urls: Sequence[str]) -> dict[str, str]:

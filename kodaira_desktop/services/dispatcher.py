@@ -67,6 +67,8 @@ OutageHook = Callable[[str | None], None]
 
 class ClaimLostError(Exception):
     """Another dispatcher recovered this entry (ours was thought dead): do not send it."""
+
+
 #: While sleeping, look this often for entries that fell due sooner (added meanwhile).
 POLL_SECONDS = 0.5
 

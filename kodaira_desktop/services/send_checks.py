@@ -90,7 +90,7 @@ def _verified(ctx: AppContext, attached: AttachedMedia) -> MediaFile:
         verify_stored_file(path, record.sha256, record.size)
     except UnsafeMediaError as error:
         raise SendCheckError(str(error)) from None
-    return MediaFile(path, record.mime, record.sha256, record.size)
+    return MediaFile(path, record.mime, record.sha256, record.size, attached.alt_text)
 
 
 def check_image_url(url: str) -> None:

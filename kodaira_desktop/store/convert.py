@@ -102,7 +102,12 @@ def media(row: MediaRow) -> MediaRecord:
 
 
 def attached_media(link: ItemMediaRow, row: MediaRow) -> AttachedMedia:
-    return AttachedMedia(media=media(row), position=link.position, public_url=link.public_url)
+    return AttachedMedia(
+        media=media(row),
+        position=link.position,
+        public_url=link.public_url,
+        alt_text=link.alt_text,
+    )
 
 
 def override_request(row: OverrideRequestRow) -> OverrideRequest:

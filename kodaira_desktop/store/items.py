@@ -47,6 +47,8 @@ class ItemStore(StoreBase):
         titles: Mapping[str, str] | None = None,
         media: Sequence[str] = (),
         public_urls: Mapping[str, str] | None = None,
+        series_id: str | None = None,
+        alt_texts: Mapping[str, str] | None = None,
     ) -> int:
         """Create one item and one entry per channel (each with a fresh idempotency key)."""
         if not channels or len(set(channels)) != len(channels):
@@ -67,6 +69,7 @@ class ItemStore(StoreBase):
                 created_at=now,
                 updated_at=now,
                 version=1,
+                series_id=series_id,
             )
             session.add(item)
             session.flush()
@@ -85,12 +88,18 @@ class ItemStore(StoreBase):
                 )
                 for key in channels
             )
-            attach(session, item.id, media, public_urls or {})
+            attach(session, item.id, media, public_urls or {}, alt_texts)
             return item.id
 
     def get_item(self, item_id: int) -> Item | None:
         with self._db.read() as session:
             return _load_item(session, item_id)
+
+    def series_item_ids(self, series_id: str) -> list[int]:
+        """The items of one repeat, in the order they were created."""
+        with self._db.read() as session:
+            query = select(ItemRow.id).where(ItemRow.series_id == series_id).order_by(ItemRow.id)
+            return list(session.scalars(query))
 
     def get_entry(self, entry_id: int) -> Entry | None:
         with self._db.read() as session:
@@ -296,4 +305,5 @@ def _load_item(session: Session, item_id: int) -> Item | None:
         version=row.version,
         entries=tuple(sorted(entries, key=lambda e: e.id)),
         media=tuple(item_media(session, item_id)),
+        series_id=row.series_id,
     )

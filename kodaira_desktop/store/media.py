@@ -75,7 +75,11 @@ class MediaStore(StoreBase):
 
 
 def attach(
-    session: Session, item_id: int, sha256s: Sequence[str], public_urls: Mapping[str, str]
+    session: Session,
+    item_id: int,
+    sha256s: Sequence[str],
+    public_urls: Mapping[str, str],
+    alt_texts: Mapping[str, str] | None = None,
 ) -> None:
     if len(set(sha256s)) != len(sha256s):
         raise ValueError("the same media file is attached twice")
@@ -88,7 +92,11 @@ def attach(
     first = 0 if last is None else last + 1
     session.add_all(
         ItemMediaRow(
-            item_id=item_id, sha256=sha, position=first + i, public_url=public_urls.get(sha)
+            item_id=item_id,
+            sha256=sha,
+            position=first + i,
+            public_url=public_urls.get(sha),
+            alt_text=(alt_texts or {}).get(sha),
         )
         for i, sha in enumerate(sha256s)
     )

@@ -10,6 +10,7 @@ from kodaira_desktop.store.heartbeats import HeartbeatStore
 from kodaira_desktop.store.items import ItemStore
 from kodaira_desktop.store.media import MediaStore
 from kodaira_desktop.store.overrides import OverrideStore
+from kodaira_desktop.store.templates import TemplateStore
 from kodaira_desktop.store.trust import TrustStore
 from kodaira_desktop.store.users import UserStore
 
@@ -24,5 +25,6 @@ class Store(
     AuditStore,
     HeartbeatStore,
     TrustStore,
+    TemplateStore,
 ):
     """``Store(database, clock=...)``; the clock returns aware UTC "now" (injected in tests)."""

@@ -90,6 +90,8 @@ class ItemRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, server_default=sql_text("1"))
+    #: Shared by the items of one repeat (``queue add --repeat``); None for a single post.
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class EntryRow(Base):
@@ -148,6 +150,25 @@ class ItemMediaRow(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     public_url: Mapped[str | None] = mapped_column(Text)
+    #: 代替テキスト of an image (sent as X media metadata).
+    alt_text: Mapped[str | None] = mapped_column(Text)
+
+
+class TemplateRow(Base):
+    """定型文; ``owner`` None: shared (only chiefs change it), else that user's own."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("name", "owner"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    #: Channel keys, comma-separated.
+    channels: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OverrideRequestRow(Base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -38,6 +39,7 @@ from kodaira_desktop.services import compose, media
 from kodaira_desktop.services.compose import ComposeCheck, ComposeRequest, Submitted
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui import prompts
+from kodaira_desktop.ui.alt_text_editor import AltTextEditor
 from kodaira_desktop.ui.attachments import AttachmentList
 from kodaira_desktop.ui.channel_style import (
     ERROR_COLOUR,
@@ -50,7 +52,9 @@ from kodaira_desktop.ui.channel_tab import ChannelTab
 from kodaira_desktop.ui.confirm_dialog import CONFIRM_HERE, OnTheSpotDialog
 from kodaira_desktop.ui.drafts import Draft, DraftStore, draft_from_item
 from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
+from kodaira_desktop.ui.repeat_control import RepeatChoice, RepeatControl, queue_repeating
 from kodaira_desktop.ui.schedule_picker import SchedulePicker
+from kodaira_desktop.ui.template_picker import TemplatePicker, template_draft
 from kodaira_desktop.ui.workers import TaskRunner
 
 #: A focus ring that shows on every style (the Fusion and Windows styles draw a faint one).
@@ -73,17 +77,29 @@ CATEGORIES = (
 )
 
 
+Repeat = tuple[RepeatChoice, datetime]
+
+
 @dataclass(frozen=True)
 class SubmitOutcome:
     submitted: Submitted
     replaced_item_id: int | None
+    #: Items queued by a repeat (1 for a single post).
+    count: int = 1
 
 
-def _queue(ctx: AppContext, request: ComposeRequest, replaces: int | None) -> SubmitOutcome:
-    """Worker-thread body: check, cancel the item being edited, queue the new one."""
+def _queue(
+    ctx: AppContext, request: ComposeRequest, replaces: int | None, repeat: Repeat | None = None
+) -> SubmitOutcome:
+    """Worker-thread body: check, cancel the item being edited, queue the new one(s)."""
     result = compose.check(ctx, request)
     if not result.ok:
         raise ServiceError(result.summary(), invalid=True)
+    if repeat is not None:  # queued (all or nothing) before the edited item is cancelled
+        first, count = queue_repeating(ctx, request, *repeat)
+        if replaces is not None:
+            compose.cancel_item(ctx, replaces)
+        return SubmitOutcome(first, replaces, count)
     if replaces is not None:
         compose.cancel_item(ctx, replaces)
     return SubmitOutcome(compose.submit(ctx, request), replaces)
@@ -177,9 +193,17 @@ class Composer(QWidget):
         category_row.addWidget(QLabel("分類："))
         category_row.addWidget(self.category)
         category_row.addStretch(1)
+        self.templates = TemplatePicker(self.ctx, self.user, self.runner, self._current_post)
+        self.templates.chosen.connect(
+            lambda t: self.apply_draft(template_draft(t, self.current_draft()))
+        )
+        category_row.addWidget(self.templates)
 
         self.attachments = AttachmentList()
         self.attachments.changed.connect(self._on_media_changed)
+        self.alt_texts = AltTextEditor()
+        self.attachments.changed.connect(lambda: self.alt_texts.set_paths(self.attachments.paths()))
+        self.alt_texts.changed.connect(self._on_changed)
 
         self.tabs = QTabWidget()
         self.channel_tabs: dict[str, ChannelTab] = {}
@@ -230,6 +254,7 @@ class Composer(QWidget):
         left.addLayout(category_row)
         left.addWidget(QLabel("添付ファイル"))
         left.addWidget(self.attachments)
+        left.addWidget(self.alt_texts)
         left.addWidget(QLabel("媒体ごとの本文とプレビュー"))
         left.addWidget(self.tab_stack, 1)
         scroll = QScrollArea()
@@ -242,6 +267,9 @@ class Composer(QWidget):
         self.picker.changed.connect(self._on_changed)
         schedule_group = QGroupBox("予約日時")
         QVBoxLayout(schedule_group).addWidget(self.picker)
+        self.repeat = RepeatControl(self.ctx.policy)
+        self.picker.changed.connect(lambda: self.repeat.set_start(self.picker.shown_at()))
+        self.repeat.set_start(self.picker.shown_at())
         self.schedule_button = QPushButton("予約")
         self.schedule_button.setMinimumHeight(36)
         self.schedule_button.setStyleSheet("font-weight: bold;")
@@ -259,6 +287,7 @@ class Composer(QWidget):
         side.setMaximumWidth(380)
         right = QVBoxLayout(side)
         right.addWidget(schedule_group)
+        right.addWidget(self.repeat)
         right.addWidget(self.problems)
         right.addWidget(self.notes)
         right.addWidget(self.schedule_button)
@@ -345,9 +374,18 @@ class Composer(QWidget):
             overrides=overrides,
             title=youtube[0].title() if youtube else None,
             media=tuple(self.attachments.paths()),
+            alt_texts=self.alt_texts.alt_texts(),
             image_urls=tuple(line[0].image_urls()) if line else (),
             category=self.category.currentText().strip() or CATEGORIES[0],
             at=self.picker.chosen_at(),
+            fill_placeholders=True,  # 定型文's {日付} etc., from the scheduled time
+        )
+
+    def _current_post(self) -> tuple[str, tuple[str, ...], str]:
+        return (
+            self.text_edit.toPlainText(),
+            tuple(self.selected_channels()),
+            self.category.currentText(),
         )
 
     # -- checking --------------------------------------------------------------------------
@@ -501,8 +539,12 @@ class Composer(QWidget):
     def _submit(self, request: ComposeRequest) -> None:
         self._set_busy(True)
         ctx, replaces = self.ctx, self.editing_item_id
+        choice, start = self.repeat.choice(), self.picker.shown_at()
+        repeat = (choice, start) if choice and start and not request.emergency_reason else None
         self.runner.start(
-            lambda: _queue(ctx, request, replaces), self._on_submitted, self._on_submit_failed
+            lambda: _queue(ctx, request, replaces, repeat),
+            self._on_submitted,
+            self._on_submit_failed,
         )
 
     def _set_busy(self, busy: bool) -> None:
@@ -521,6 +563,11 @@ class Composer(QWidget):
             )
         else:
             message = f"予約しました（項目 #{done.item_id}、{when}）。"
+        if outcome.count > 1:
+            message = (
+                f"繰り返し {outcome.count} 回分を予約しました"
+                f"（最初は項目 #{done.item_id}、{when}）。"
+            )
         if outcome.replaced_item_id is not None:
             message += f" 元の項目 #{outcome.replaced_item_id} は取り消しました。"
         self.clear()
@@ -623,6 +670,7 @@ class Composer(QWidget):
         self._show_result("")
         self._discarded = None
         self.undo_button.hide()
+        self.repeat.reset()
         self.confirm_here_button.hide()
         self._show_banner(None)
         self.drafts.clear()

@@ -31,7 +31,7 @@ from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.domain.text_rules import check_text
-from kodaira_desktop.services import compose, queries
+from kodaira_desktop.services import compose, queries, repeats
 from kodaira_desktop.services.compose import ComposeRequest
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui import prompts
@@ -166,12 +166,15 @@ class ItemDialog(QDialog):
         self.stop_button.clicked.connect(self.stop_editing)
         self.recreate_button.clicked.connect(self._recreate)
         self.cancel_button.clicked.connect(self._cancel)
+        self.cancel_series_button = QPushButton("この回以降の繰り返しを取り消す")
+        self.cancel_series_button.clicked.connect(self._cancel_series)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         role = QDialogButtonBox.ButtonRole
         for button in (self.edit_button, self.save_button, self.stop_button):
             self.buttons.addButton(button, role.ActionRole)
         self.buttons.addButton(self.recreate_button, role.ActionRole)
         self.buttons.addButton(self.cancel_button, role.DestructiveRole)
+        self.buttons.addButton(self.cancel_series_button, role.DestructiveRole)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         if close is not None:
             close.setText("閉じる")
@@ -207,6 +210,8 @@ class ItemDialog(QDialog):
         for button in (self.edit_button, self.recreate_button, self.cancel_button):
             button.setVisible(not self.editing)
             button.setEnabled(changeable and not busy)
+        self.cancel_series_button.setVisible(not self.editing and self.item.series_id is not None)
+        self.cancel_series_button.setEnabled(changeable and not busy)
         for button in (self.save_button, self.stop_button):
             button.setVisible(self.editing)
         self.save_button.setEnabled(
@@ -311,6 +316,23 @@ class ItemDialog(QDialog):
             return
         try:
             compose.cancel_item(self.ctx, self.item.id)
+        except ServiceError as error:
+            self.message.setText(f"取り消せませんでした：{error}")
+            return
+        self.itemCancelled.emit(self.item.id)
+        self.accept()
+
+    def _cancel_series(self) -> None:
+        """「この回以降」: this item and the later ones of its repeat."""
+        if not prompts.confirm(
+            self,
+            "繰り返しの取り消し",
+            f"項目 #{self.item.id} と、それ以降の同じ繰り返しの予約をすべて取り消します。"
+            "よろしいですか？",
+        ):
+            return
+        try:
+            repeats.cancel_from(self.ctx, self.item.id)
         except ServiceError as error:
             self.message.setText(f"取り消せませんでした：{error}")
             return

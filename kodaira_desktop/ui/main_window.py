@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.calendar_panel, TAB_TITLES[TAB_CALENDAR])
         self.table: QueueTable = QueueTable(ctx, self.runner)
         self.table.itemOpened.connect(self.open_item)
+        self.table.csv_actions.imported.connect(self.refresh_queue)
         self.tabs.addTab(self.table, TAB_TITLES[TAB_TABLE])
 
         self.status: QueueStatusBar = QueueStatusBar(ctx, self.user, self.runner)

@@ -28,6 +28,7 @@ from kodaira_desktop.domain.states import STATE_LABELS_JA, EntryState
 from kodaira_desktop.services import queries
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.channel_style import CHANNEL_LABELS
+from kodaira_desktop.ui.csv_import_dialog import CsvActions
 from kodaira_desktop.ui.policy_calendar import from_qdate
 from kodaira_desktop.ui.queue_model import (
     COLUMN_CHANNEL,
@@ -113,6 +114,9 @@ class QueueTable(QWidget):
         filters.addWidget(self.last_day)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
+        self.csv_actions = CsvActions(ctx, runner, self)
+        self.csv_actions.imported.connect(lambda _ids: self.reload())
+        filters.addWidget(self.csv_actions)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.view)

@@ -55,9 +55,9 @@ def prune(site_packages: Path) -> int:
     pyside = site_packages / "PySide6"
     doomed: list[Path] = []
     for entry in pyside.iterdir():
-        if entry.is_file() and entry.name not in KEEP_FILES:
-            doomed.append(entry)
-        elif entry.is_dir() and entry.name not in ("plugins", "translations"):
+        if (entry.is_file() and entry.name not in KEEP_FILES) or (
+            entry.is_dir() and entry.name not in ("plugins", "translations")
+        ):
             doomed.append(entry)
     for folder in (pyside / "plugins").iterdir():
         keep = KEEP_PLUGINS.get(folder.name, set())

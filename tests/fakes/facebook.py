@@ -136,7 +136,9 @@ class FakeFacebook(FakeServer):
             self.page_id,
             parts["source"].data,
             published,
-            fields.get("message") or fields.get("caption") or "",
+            # Page Photos: the text is ``caption``; ``message`` is deprecated there and is
+            # not taken as the post's text (so a client still sending it is caught).
+            fields.get("caption") or "",
         )
         self.photos[photo.id] = photo
         if not published:

@@ -45,6 +45,8 @@ class MediaUpload:
     segments: dict[int, bytes] = field(default_factory=dict)
     finalized: bool = False
     status_polls_left: int = 0
+    #: Set by POST /2/media/metadata (``metadata.alt_text.text``).
+    alt_text: str | None = None
 
     @property
     def needs_processing(self) -> bool:
@@ -107,6 +109,7 @@ class FakeX(FakeServer):
         self.route("POST", r"/2/media/upload/(?P<id>\d+)/append", self._media_append)
         self.route("POST", r"/2/media/upload/(?P<id>\d+)/finalize", self._media_finalize)
         self.route("GET", r"/2/media/upload", self._media_status)
+        self.route("POST", r"/2/media/metadata", self._media_metadata)
 
     def rate_limit_response(self, seconds: int) -> Response:
         response = problem(429, "Too Many Requests", "Too Many Requests")
@@ -221,6 +224,22 @@ class FakeX(FakeServer):
         else:
             info = {"state": "succeeded", "progress_percent": 100}
         return Response(200, {"data": {"id": upload.id, "processing_info": info}})
+
+    def _media_metadata(self, request: RecordedRequest, match: re.Match[str]) -> Response:
+        """Create Media metadata (X API v2): ``{"id", "metadata": {"alt_text": {"text"}}}``."""
+        body: Any = request.json()
+        upload = self.media.get(str(body.get("id", ""))) if isinstance(body, dict) else None
+        if upload is None or not upload.finalized:
+            return problem(400, "Invalid Request", "Unknown media id")
+        alt = body.get("metadata", {}).get("alt_text", {})
+        text = alt.get("text") if isinstance(alt, dict) else None
+        if not isinstance(text, str) or not text or len(text) > 1000:
+            return problem(400, "Invalid Request", "alt_text.text must be 1 to 1000 characters")
+        if not upload.media_type.startswith("image/"):
+            return problem(400, "Invalid Request", "alt text is only for images and GIFs")
+        upload.alt_text = text
+        data = {"id": upload.id, "associated_metadata": {"alt_text": {"text": text}}}
+        return Response(200, {"data": data})
 
     def uploaded_bytes(self, media_id: str) -> bytes:
         upload = self.media[media_id]

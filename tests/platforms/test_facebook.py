@@ -15,6 +15,7 @@ from tests.platforms.conftest import CLIENT_TIMEOUT, media_file, request
 MakePublisher = Callable[..., Publisher]
 FEED = r"/feed$"
 PHOTOS = r"/photos$"
+PHOTOS = r"/photos$"
 
 
 def publish_error(publisher: Publisher, **kwargs: object) -> PublishError:
@@ -34,7 +35,7 @@ def test_text_post(services: FakeServices, publisher: MakePublisher) -> None:
     assert sent.path == f"/v26.0/{services.facebook.page_id}/feed"
 
 
-def test_single_photo_is_published_with_its_message(
+def test_single_photo_is_published_with_its_text_as_caption(
     services: FakeServices, publisher: MakePublisher, tmp_path: Path
 ) -> None:
     photo = media_file(tmp_path / "p.jpg", b"\xff\xd8photo", "image/jpeg")
@@ -45,6 +46,9 @@ def test_single_photo_is_published_with_its_message(
     assert (stored.data, stored.message, stored.published) == (b"\xff\xd8photo", "写真です", True)
     assert result.remote_id == post.id == stored.post_id
     assert services.facebook.requests_to(FEED) == []
+    [sent] = services.facebook.requests_to(PHOTOS)
+    assert sent.fields().get("caption") == "写真です"
+    assert "message" not in sent.fields()
 
 
 def test_several_photos_are_uploaded_unpublished_then_attached(

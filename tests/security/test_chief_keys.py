@@ -193,6 +193,7 @@ def test_approval_payload_is_canonical() -> None:
         {"media": [_MEDIA[0], ApprovedMedia("cd" * 32, "video/quicktime")]},
         {"media": [ApprovedMedia("ab" * 32, "image/png", "https://evil.example/a.png"), _MEDIA[1]]},
         {"media": [ApprovedMedia("ab" * 32, "image/png"), _MEDIA[1]]},
+        {"media": [ApprovedMedia("ab" * 32, "image/png", _MEDIA[0].public_url, "代替"), _MEDIA[1]]},
         {"window_end": datetime(2025, 11, 29, 13, 0, tzinfo=UTC)},
         {"reason": "別の理由"},
         {"approver_login": "suzuki"},

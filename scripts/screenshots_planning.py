@@ -1,0 +1,110 @@
+"""Render the planning screens (CSV import preview; 繰り返し, 定型文 and 代替テキスト in the
+composer) to docs/screenshots/.
+
+Same fixed clock as scripts/screenshots.py (Wednesday 25 November 2026, 10:00 JST):
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_planning.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kodaira_desktop.dispatch.clock import FakeClock
+from kodaira_desktop.services import accounts, templates
+from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui.main_window import TAB_COMPOSER, TAB_TABLE, MainWindow
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots import JST, NOW, OUT, PASSWORD, _environment, _sample_image
+
+PLAN = (
+    "日時,媒体,本文,分類\r\n"
+    "2026/12/01 9:00,x-city;line,12月1日（火）は休日診療のご案内を掲載しました。,健康・福祉\r\n"
+    "2026/12/05 10:00,line,市報こだいら12月1日号を発行しました。,広報\r\n"
+    "2026/12/07 8:30,x-city、facebook,小平市民文化会館の催し物のご案内です。,イベント\r\n"
+    "2026/12/29 10:00,x-city,年末年始の窓口のご案内です。,お知らせ\r\n"
+    "2026/12/10 13:00,x-mayor,市長の一日をお伝えします。,市長の活動\r\n"
+)
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    with tempfile.TemporaryDirectory(prefix="kodaira-shots-") as temp:
+        folder = Path(temp)
+        env = _environment(folder)
+        database = f"sqlite:///{folder / 'queue.sqlite3'}"
+        clock = FakeClock(NOW)
+        chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
+        accounts.initialize(chief, "chief", PASSWORD, "秘書広報課長")
+        accounts.add_user(
+            chief,
+            "tanaka",
+            "staff",
+            "x-city,line,facebook",
+            display_name="田中 花子",
+            chief_password=PASSWORD,
+            new_password=None,
+        )
+        templates.save(
+            chief,
+            "休日診療",
+            "{日付}（{曜日}）の休日診療当番医をお知らせします。",
+            ("x-city", "line"),
+            "健康・福祉",
+        )
+        ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
+        plan = folder / "12月の投稿計画.csv"
+        plan.write_bytes(PLAN.encode("cp932"))
+        photo = _sample_image(folder / "clinic.png", "#3b7d4f", "休日診療")
+        _render(app, ctx, plan, photo)
+        ctx.close()
+        chief.close()
+    return 0
+
+
+def _render(app: QApplication, ctx: AppContext, plan: Path, photo: Path) -> None:
+    window = MainWindow(ctx)
+    window.resize(1400, 900)
+    window.show()
+
+    def shot(widget: QWidget, name: str) -> None:
+        window.runner.wait()
+        app.processEvents()
+        widget.grab().save(str(OUT / name))
+        print(f"wrote {OUT / name}")
+
+    window.runner.wait()
+    app.processEvents()
+    window.tabs.setCurrentIndex(TAB_TABLE)
+    dialog = window.table.csv_actions.open_import(plan)
+    window.runner.wait()
+    app.processEvents()
+    shot(dialog, "17-csv-import-preview.png")
+    dialog.close()
+
+    composer = window.composer
+    assert composer is not None
+    window.tabs.setCurrentIndex(TAB_COMPOSER)
+    composer.templates.choose("休日診療")
+    composer.picker.set_chosen(datetime(2027, 4, 26, 9, 0, tzinfo=JST))
+    composer.attachments.add_paths([photo])
+    composer.alt_texts.edits[photo].setText("休日診療当番医の一覧表")
+    composer.repeat.enabled.setChecked(True)
+    composer.repeat.until.setDate(QDate(2027, 5, 31))
+    composer.run_check()
+    shot(window, "18-composer-repeat-template.png")
+    window.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

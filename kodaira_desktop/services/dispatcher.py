@@ -52,6 +52,8 @@ ProgressHook = Callable[[Entry, int, int], None]
 HEARTBEAT_INTERVAL_S = 5.0
 #: A dispatcher whose heartbeat is older than this is dead: its claims are recovered.
 HEARTBEAT_STALE = timedelta(seconds=30)
+#: Heartbeat rows of dead dispatchers (holding no claim) are deleted after this.
+FORGET_DEAD_AFTER = timedelta(hours=1)
 #: The longest sleep between passes (entries other PCs add, claims of dead dispatchers).
 RESYNC_S = 10.0
 #: Kept for callers that still ask for entries stuck in `sending` by age alone.
@@ -496,6 +498,7 @@ class Dispatcher:
         request never started is simply queued again; one whose request may have left is
         resumed where that is safe (LINE's retry key, YouTube's session), else `unknown`."""
         also = [self.host, *self._dead_on_this_pc()]
+        self.store.prune_heartbeats(now - FORGET_DEAD_AFTER)
         for entry in self.store.orphaned_claims(now - HEARTBEAT_STALE, also):
             channel = self.store.get_channel(entry.channel_key)
             if entry.request_started_at is None:

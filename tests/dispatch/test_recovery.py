@@ -179,3 +179,15 @@ def test_heartbeat_is_written_on_its_own_thread(
         time.sleep(0.3)
     assert len(beats) >= 3
     assert timedelta(seconds=5) < HEARTBEAT_STALE <= timedelta(seconds=30)
+
+
+def test_rows_of_long_dead_dispatchers_are_forgotten_unless_they_hold_claims(
+    ctx: AppContext, clock: FakeClock
+) -> None:
+    queue(ctx, "line")
+    ctx.store.beat("PC-09:1:gone", "tanaka", 1, "test")
+    holder = dead_dispatcher(ctx, "PC-08:2:holder")
+    assert ctx.store.claim_due(clock.now(), holder)
+    clock.advance(2 * 3600)
+    assert ctx.store.prune_heartbeats(clock.now() - timedelta(hours=1)) == 1
+    assert [h.host_id for h in ctx.store.list_heartbeats()] == [holder]

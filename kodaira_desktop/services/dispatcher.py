@@ -254,7 +254,18 @@ class Dispatcher:
     def _durably(self, work: Callable[[], bool]) -> bool:
         """A write that must not be lost (the outcome of a request that left): retried
         through database outages until it commits, or until we are stopped."""
-        return retry_through_outage(work, self.stopping, on_outage=self._outage)
+        outages: list[BaseException] = []
+
+        def attempt() -> bool:
+            if outages:  # back after an outage: say we are alive before others recover us
+                self.heartbeat()
+            return work()
+
+        def note(error: BaseException) -> None:
+            outages.append(error)
+            self._outage(error)
+
+        return retry_through_outage(attempt, self.stopping, on_outage=note)
 
     def close(self) -> None:
         for publisher in self._publishers.values():

@@ -54,6 +54,8 @@ HEARTBEAT_INTERVAL_S = 5.0
 HEARTBEAT_STALE = timedelta(seconds=30)
 #: Heartbeat rows of dead dispatchers (holding no claim) are deleted after this.
 FORGET_DEAD_AFTER = timedelta(hours=1)
+#: How often a long pass looks for orphaned claims, between its entries.
+RECOVERY_EVERY_S = 5.0
 #: The longest sleep between passes (entries other PCs add, claims of dead dispatchers).
 RESYNC_S = 10.0
 #: Kept for callers that still ask for entries stuck in `sending` by age alone.
@@ -161,6 +163,7 @@ class Dispatcher:
         self.stopping = threading.Event()
         self._beating = False
         self._told: str | None = None
+        self._recovered_at = 0.0
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -172,12 +175,8 @@ class Dispatcher:
             self.heartbeat()
             self.expire_requests(now)
             self.recover_orphans(now, report)
-            recovered_at = self.ctx.clock.monotonic()
+            self._recovered_at = self.ctx.clock.monotonic()
             while not self.stopping.is_set():
-                if self.ctx.clock.monotonic() - recovered_at >= RESYNC_S:
-                    # A long pass still frees a dead dispatcher's claims in time.
-                    self.recover_orphans(self.ctx.clock.now(), report)
-                    recovered_at = self.ctx.clock.monotonic()
                 claimed = self.store.claim_due(self.ctx.clock.now(), self.host)
                 if not claimed:
                     break
@@ -186,6 +185,7 @@ class Dispatcher:
                         self._release(claimed[index:], report)
                         break
                     self.process(entry, report)
+                    self._recover_if_due(report)
         return report
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -224,6 +224,13 @@ class Dispatcher:
                         )
         finally:
             self.close()
+
+    def _recover_if_due(self, report: DispatchReport) -> None:
+        """Between entries of a long pass: a dead dispatcher's claims are still freed in time
+        (stale after HEARTBEAT_STALE, looked for every RECOVERY_EVERY_S)."""
+        if self.ctx.clock.monotonic() - self._recovered_at >= RECOVERY_EVERY_S:
+            self.recover_orphans(self.ctx.clock.now(), report)
+            self._recovered_at = self.ctx.clock.monotonic()
 
     def heartbeat(self) -> None:
         self.store.beat(self.host, self.ctx.login, os.getpid(), __version__)

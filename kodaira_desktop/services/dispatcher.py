@@ -229,7 +229,8 @@ class Dispatcher:
         """Between entries of a long pass: a dead dispatcher's claims are still freed in time
         (stale after HEARTBEAT_STALE, looked for every RECOVERY_EVERY_S)."""
         if self.ctx.clock.monotonic() - self._recovered_at >= RECOVERY_EVERY_S:
-            self.recover_orphans(self.ctx.clock.now(), report)
+            # Not our own claims: the rest of the current batch is ours and still to come.
+            self.recover_orphans(self.ctx.clock.now(), report, own=False)
             self._recovered_at = self.ctx.clock.monotonic()
 
     def heartbeat(self) -> None:
@@ -510,14 +511,18 @@ class Dispatcher:
                 actor=f"dispatcher@{self.host}",
             )
 
-    def recover_orphans(self, now: datetime, report: DispatchReport) -> None:
+    def recover_orphans(self, now: datetime, report: DispatchReport, *, own: bool = True) -> None:
         """Entries left in `sending` by a dead dispatcher (no heartbeat for HEARTBEAT_STALE, or
         a dead process on this PC), or by this one before a lost connection. One whose
         request never started is simply queued again; one whose request may have left is
-        resumed where that is safe (LINE's retry key, YouTube's session), else `unknown`."""
-        also = [self.host, *self._dead_on_this_pc()]
+        resumed where that is safe (LINE's retry key, YouTube's session), else `unknown`.
+        ``own``: include this dispatcher's claims (only between passes, when none is in hand)."""
+        also = [self.host] if own else []
+        also += self._dead_on_this_pc()
         self.store.prune_heartbeats(now - FORGET_DEAD_AFTER)
         for entry in self.store.orphaned_claims(now - HEARTBEAT_STALE, also):
+            if not own and entry.claimed_by == self.host:
+                continue
             channel = self.store.get_channel(entry.channel_key)
             if entry.request_started_at is None:
                 self._finish(

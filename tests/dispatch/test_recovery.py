@@ -191,3 +191,23 @@ def test_rows_of_long_dead_dispatchers_are_forgotten_unless_they_hold_claims(
     clock.advance(2 * 3600)
     assert ctx.store.prune_heartbeats(clock.now() - timedelta(hours=1)) == 1
     assert [h.host_id for h in ctx.store.list_heartbeats()] == [holder]
+
+
+def test_looking_for_orphans_mid_pass_leaves_our_own_batch_alone(
+    ctx: AppContext, services: FakeServices, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kodaira_desktop.services import dispatcher as module
+
+    monkeypatch.setattr(module, "RECOVERY_EVERY_S", 0.0)  # look after every entry
+    items = [queue(ctx, "line") for _ in range(3)]
+    other = dead_dispatcher(ctx)
+    orphan = queue(ctx, "facebook")
+    ctx.store.claim_due(clock.now(), other, limit=1)  # the oldest due: line 0
+    clock.advance(HEARTBEAT_STALE.total_seconds() + 1)
+    report = Dispatcher(ctx).run_once()
+    assert all(states(ctx, item) == {"line": S.PUBLISHED} for item in items)
+    assert states(ctx, orphan) == {"facebook": S.PUBLISHED}
+    assert len(services.line.broadcasts) == 3
+    recovered = [r for r in ctx.store.iter_audit() if r.action == "entry.recovered"]
+    assert len(recovered) == 1  # only the dead one's claim
+    assert len(report.published) == 4

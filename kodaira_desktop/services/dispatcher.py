@@ -58,9 +58,6 @@ FORGET_DEAD_AFTER = timedelta(hours=1)
 RECOVERY_EVERY_S = 5.0
 #: The longest sleep between passes (entries other PCs add, claims of dead dispatchers).
 RESYNC_S = 10.0
-#: Kept for callers that still ask for entries stuck in `sending` by age alone.
-STALE_CLAIM = timedelta(minutes=15)
-HEARTBEAT_SECONDS = RESYNC_S
 
 OutageHook = Callable[[str | None], None]
 
@@ -552,10 +549,6 @@ class Dispatcher:
                     "entry.unknown",
                     last_error="送信中に中断されました。投稿されたか確認してください。",
                 )
-
-    def recover_stale(self, now: datetime, report: DispatchReport) -> None:
-        """Old name of :meth:`recover_orphans`."""
-        self.recover_orphans(now, report)
 
     def _dead_on_this_pc(self) -> list[str]:
         """Heartbeats of this PC whose process is gone: no need to wait for them to go stale."""

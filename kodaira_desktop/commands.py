@@ -454,10 +454,26 @@ def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
     import threading
 
     from kodaira_desktop.services.dispatcher import Dispatcher
+    from kodaira_desktop.services.outage import DATABASE_UNREACHABLE, retry_through_outage
 
     def say(message: str | None) -> None:
         print(message or "データベースに再接続しました / reconnected", file=sys.stderr, flush=True)
 
+    told: list[bool] = []
+
+    def say_once() -> None:
+        if not told:
+            told.append(True)
+            say(DATABASE_UNREACHABLE)
+
+    stop = threading.Event()
+    if not args.once:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        # A PC that starts before the database server (or its network) waits for it.
+        retry_through_outage(
+            lambda: ctx.store.list_channels(), stop, on_outage=lambda _e: say_once()
+        )
     dispatcher = Dispatcher(ctx, on_outage=say)
     if args.once:
         try:
@@ -466,9 +482,6 @@ def cmd_dispatch(ctx: AppContext, args: argparse.Namespace) -> int:
             dispatcher.close()
         print(report.summary())
         return EXIT_OK if not report.failed else EXIT_FAILURE
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
     print(f"dispatching as {dispatcher.host}; stop with Ctrl+C", file=sys.stderr)
     dispatcher.run_forever(stop)
     print("dispatcher stopped", file=sys.stderr)

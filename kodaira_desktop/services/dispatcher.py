@@ -56,11 +56,12 @@ ProgressHook = Callable[[Entry, int, int], None]
 HEARTBEAT_INTERVAL_S = 5.0
 #: A dispatcher whose heartbeat is older than this is dead: its claims are recovered.
 HEARTBEAT_STALE = timedelta(seconds=30)
+#: Heartbeat rows of dead dispatchers (holding no claim) are deleted after this.
+FORGET_DEAD_AFTER = timedelta(hours=1)
+#: How often a long pass looks for orphaned claims, between its entries.
+RECOVERY_EVERY_S = 5.0
 #: The longest sleep between passes (entries other PCs add, claims of dead dispatchers).
 RESYNC_S = 10.0
-#: Kept for callers that still ask for entries stuck in `sending` by age alone.
-STALE_CLAIM = timedelta(minutes=15)
-HEARTBEAT_SECONDS = RESYNC_S
 
 OutageHook = Callable[[str | None], None]
 
@@ -176,6 +177,7 @@ class Dispatcher:
         #: Per-account send slots under the documented rate limits; entry id -> its slot.
         self.pacer = pacer or Pacer()
         self._slots: dict[int, datetime] = {}
+        self._recovered_at = 0.0
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -192,12 +194,8 @@ class Dispatcher:
             self.heartbeat()
             self.expire_requests(now)
             self.recover_orphans(now, report)
-            recovered_at = self.ctx.clock.monotonic()
+            self._recovered_at = self.ctx.clock.monotonic()
             while not self.stopping.is_set():
-                if self.ctx.clock.monotonic() - recovered_at >= RESYNC_S:
-                    # A long pass still frees a dead dispatcher's claims in time.
-                    self.recover_orphans(self.ctx.clock.now(), report)
-                    recovered_at = self.ctx.clock.monotonic()
                 claimed = self.store.claim_due(self.ctx.clock.now(), self.host)
                 if not claimed:
                     break
@@ -206,6 +204,7 @@ class Dispatcher:
                         self._release(claimed[index:], report)
                         break
                     self.process(entry, report)
+                    self._recover_if_due(report)
         return report
 
     def run_forever(self, stop: threading.Event) -> None:
@@ -259,6 +258,13 @@ class Dispatcher:
             due = self.store.next_due_time(now)
             if due is not None and due <= now:
                 return
+    def _recover_if_due(self, report: DispatchReport) -> None:
+        """Between entries of a long pass: a dead dispatcher's claims are still freed in time
+        (stale after HEARTBEAT_STALE, looked for every RECOVERY_EVERY_S)."""
+        if self.ctx.clock.monotonic() - self._recovered_at >= RECOVERY_EVERY_S:
+            # Not our own claims: the rest of the current batch is ours and still to come.
+            self.recover_orphans(self.ctx.clock.now(), report, own=False)
+            self._recovered_at = self.ctx.clock.monotonic()
 
     def heartbeat(self) -> None:
         self.store.beat(self.host, self.ctx.login, os.getpid(), __version__)
@@ -289,7 +295,18 @@ class Dispatcher:
     def _durably(self, work: Callable[[], bool]) -> bool:
         """A write that must not be lost (the outcome of a request that left): retried
         through database outages until it commits, or until we are stopped."""
-        return retry_through_outage(work, self.stopping, on_outage=self._outage)
+        outages: list[BaseException] = []
+
+        def attempt() -> bool:
+            if outages:  # back after an outage: say we are alive before others recover us
+                self.heartbeat()
+            return work()
+
+        def note(error: BaseException) -> None:
+            outages.append(error)
+            self._outage(error)
+
+        return retry_through_outage(attempt, self.stopping, on_outage=note)
 
     def close(self) -> None:
         for publisher in self._publishers.values():
@@ -545,13 +562,18 @@ class Dispatcher:
                 actor=f"dispatcher@{self.host}",
             )
 
-    def recover_orphans(self, now: datetime, report: DispatchReport) -> None:
+    def recover_orphans(self, now: datetime, report: DispatchReport, *, own: bool = True) -> None:
         """Entries left in `sending` by a dead dispatcher (no heartbeat for HEARTBEAT_STALE, or
         a dead process on this PC), or by this one before a lost connection. One whose
         request never started is simply queued again; one whose request may have left is
-        resumed where that is safe (LINE's retry key, YouTube's session), else `unknown`."""
-        also = [self.host, *self._dead_on_this_pc()]
+        resumed where that is safe (LINE's retry key, YouTube's session), else `unknown`.
+        ``own``: include this dispatcher's claims (only between passes, when none is in hand)."""
+        also = [self.host] if own else []
+        also += self._dead_on_this_pc()
+        self.store.prune_heartbeats(now - FORGET_DEAD_AFTER)
         for entry in self.store.orphaned_claims(now - HEARTBEAT_STALE, also):
+            if not own and entry.claimed_by == self.host:
+                continue
             channel = self.store.get_channel(entry.channel_key)
             if entry.request_started_at is None:
                 self._finish(
@@ -581,10 +603,6 @@ class Dispatcher:
                     "entry.unknown",
                     last_error="送信中に中断されました。投稿されたか確認してください。",
                 )
-
-    def recover_stale(self, now: datetime, report: DispatchReport) -> None:
-        """Old name of :meth:`recover_orphans`."""
-        self.recover_orphans(now, report)
 
     def _dead_on_this_pc(self) -> list[str]:
         """Heartbeats of this PC whose process is gone: no need to wait for them to go stale."""

@@ -18,14 +18,25 @@ DATABASE_UNREACHABLE = "共有サーバーに接続できません…（自動�
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 
 
+_SQLITE_PASSING = ("locked", "busy", "unable to open", "disk i/o")
+
+
 def is_database_outage(error: BaseException) -> bool:
     """True for errors that mean "the database cannot be reached right now": retrying the
     same work later is right. Constraint violations and programming errors are not."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
 
-    if isinstance(error, OperationalError | InterfaceError | TimeoutError):
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    if isinstance(error, InterfaceError | TimeoutError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        # SQLite says OperationalError for "no such table" too: only these are passing.
+        text = str(error.orig).lower()
+        return any(word in text for word in _SQLITE_PASSING)
+    return True  # psycopg: connection refused/lost, server shutting down, ...
 
 
 def backoff(attempt: int) -> float:

@@ -32,12 +32,14 @@ def resolve_unknown(
             invalid=True,
         )
     now = ctx.clock.now()
+    row = audit.pending(ctx, f"entry.marked_{outcome}", f"entry:{entry_id}", {"url": url})
     if outcome == "published":
         changed = ctx.store.transition(
             entry.id,
             entry.state,
             entry.version,
             EntryState.PUBLISHED,
+            audit=row,
             remote_url=url,
             published_at=now,
             last_error=None,
@@ -51,6 +53,7 @@ def resolve_unknown(
             entry.state,
             entry.version,
             EntryState.SCHEDULED,
+            audit=row,
             scheduled_at=when,
             last_error=None,
             resume_state=None,
@@ -60,7 +63,6 @@ def resolve_unknown(
             f"予約 {entry_id} は他の人が変更しました "
             f"(entry {entry_id} changed meanwhile; look again)"
         )
-    audit.record(ctx, f"entry.marked_{outcome}", f"entry:{entry_id}", {"url": url})
     updated = ctx.store.get_entry(entry_id)
     assert updated is not None
     return updated

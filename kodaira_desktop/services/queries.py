@@ -17,8 +17,9 @@ from kodaira_desktop.domain.records import (
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services.context import AppContext
 
-#: A dispatcher whose heartbeat is older than this is considered gone.
-HEARTBEAT_STALE = timedelta(seconds=90)
+#: A dispatcher whose heartbeat is older than this is considered gone (as the dispatchers
+#: themselves judge it: services.dispatcher.HEARTBEAT_STALE; they beat every 5 s).
+HEARTBEAT_STALE = timedelta(seconds=30)
 #: An entry overdue by more than this raises the alarm on every PC.
 OVERDUE_ALARM = timedelta(minutes=5)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import case, delete, select
 
 from kodaira_desktop.domain.records import Heartbeat
+from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.store import convert
-from kodaira_desktop.store._base import StoreBase, dialect_insert
-from kodaira_desktop.store.tables import HeartbeatRow
+from kodaira_desktop.store._base import StoreBase, affected_rows, dialect_insert
+from kodaira_desktop.store.tables import EntryRow, HeartbeatRow
+from kodaira_desktop.store.types import require_aware
 
 
 class HeartbeatStore(StoreBase):
@@ -47,6 +51,21 @@ class HeartbeatStore(StoreBase):
         with self._db.read() as session:
             rows = session.scalars(select(HeartbeatRow).order_by(HeartbeatRow.host_id))
             return [convert.heartbeat(row) for row in rows]
+
+    def prune_heartbeats(self, before: datetime) -> int:
+        """Forget dispatchers silent since ``before`` that hold no claim any more (killed ones
+        leave their row behind); returns how many."""
+        before = require_aware(before, "before")
+        holding = select(EntryRow.claimed_by).where(
+            EntryRow.state == EntryState.SENDING.value, EntryRow.claimed_by.is_not(None)
+        )
+        with self._db.write() as session:
+            return affected_rows(
+                session,
+                delete(HeartbeatRow).where(
+                    HeartbeatRow.last_seen < before, HeartbeatRow.host_id.not_in(holding)
+                ),
+            )
 
     def remove_heartbeat(self, host_id: str) -> None:
         """Called on a clean shutdown."""

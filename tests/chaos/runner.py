@@ -163,9 +163,15 @@ class DispatcherSlot:
         self.logs = logs
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.killed = False
+
+    def exited_by_itself(self) -> bool:
+        """It ended without our SIGKILL (e.g. gave up when the database restarted)."""
+        return not self.killed and self.process is not None and self.process.poll() is not None
 
     def start(self) -> None:
         self.starts += 1
+        self.killed = False
         out = (self.logs / f"{self.name}-{self.starts}.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kodaira_desktop", "--user", "tanaka", "dispatch"],
@@ -183,6 +189,7 @@ class DispatcherSlot:
     def kill(self) -> str:
         assert self.process is not None
         prefix = f"{self.name}:{self.process.pid}:"
+        self.killed = True
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
         return prefix
@@ -287,6 +294,7 @@ def run_chaos(
         next_kill = started + rng.uniform(*size.kill_every)
         while time.monotonic() - started < size.kill_for:
             now = time.monotonic()
+            notes.extend(f"{s.name} exited by itself" for s in slots if s.exited_by_itself())
             for when, slot in list(pending_restarts):
                 if now >= when:
                     slot.start()
@@ -323,6 +331,11 @@ def run_chaos(
             time.sleep(0.5)
         else:
             notes.append(f"deadline reached: {observer.counts()}")
+        notes.extend(
+            f"{slot.name} exited by itself ({slot.process and slot.process.returncode})"
+            for slot in slots
+            if slot.exited_by_itself()
+        )
         # Let the observer notice the last recoveries.
         time.sleep(0.6)
     finally:

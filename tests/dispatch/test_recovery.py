@@ -179,3 +179,35 @@ def test_heartbeat_is_written_on_its_own_thread(
         time.sleep(0.3)
     assert len(beats) >= 3
     assert timedelta(seconds=5) < HEARTBEAT_STALE <= timedelta(seconds=30)
+
+
+def test_rows_of_long_dead_dispatchers_are_forgotten_unless_they_hold_claims(
+    ctx: AppContext, clock: FakeClock
+) -> None:
+    queue(ctx, "line")
+    ctx.store.beat("PC-09:1:gone", "tanaka", 1, "test")
+    holder = dead_dispatcher(ctx, "PC-08:2:holder")
+    assert ctx.store.claim_due(clock.now(), holder)
+    clock.advance(2 * 3600)
+    assert ctx.store.prune_heartbeats(clock.now() - timedelta(hours=1)) == 1
+    assert [h.host_id for h in ctx.store.list_heartbeats()] == [holder]
+
+
+def test_looking_for_orphans_mid_pass_leaves_our_own_batch_alone(
+    ctx: AppContext, services: FakeServices, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kodaira_desktop.services import dispatcher as module
+
+    monkeypatch.setattr(module, "RECOVERY_EVERY_S", 0.0)  # look after every entry
+    items = [queue(ctx, "line") for _ in range(3)]
+    other = dead_dispatcher(ctx)
+    orphan = queue(ctx, "facebook")
+    ctx.store.claim_due(clock.now(), other, limit=1)  # the oldest due: line 0
+    clock.advance(HEARTBEAT_STALE.total_seconds() + 1)
+    report = Dispatcher(ctx).run_once()
+    assert all(states(ctx, item) == {"line": S.PUBLISHED} for item in items)
+    assert states(ctx, orphan) == {"facebook": S.PUBLISHED}
+    assert len(services.line.broadcasts) == 3
+    recovered = [r for r in ctx.store.iter_audit() if r.action == "entry.recovered"]
+    assert len(recovered) == 1  # only the dead one's claim
+    assert len(report.published) == 4

@@ -32,7 +32,7 @@ def fill(cli: Cli, services: FakeServices) -> None:
     args = [arg for channel in ALL_CHANNELS for arg in ("--channel", channel)]
     cli.run("queue", "add", *args, "--text", "小平市民まつり", "--title", "まつり",
             "--media", str(photo), str(video))  # fmt: skip
-    cli.run("dispatch", "--once")
+    cli.run("dispatch", "--once", KODAIRA_FAKE_NOW="2026-11-25T10:05:00+09:00")
     cli.run("queue", "add", "--channel", "line", "--text", "来週のお知らせ",
             "--at", "2026-12-02T10:00:00+09:00")  # fmt: skip
     cli.request_emergency("x-city")

@@ -22,10 +22,14 @@ from tests.e2e.harness import CHIEF_PASSWORD, Cli
 from tests.e2e.test_cli_publish import ALL_CHANNELS, configure
 from tests.fakes import FakeServices
 from tests.fakes.credentials import all_secret_values
-from tests.office import office
+from tests.office import clock, office
 from tests.samples import mp4_bytes, png_bytes
 
-__all__ = ["office"]
+__all__ = ["clock", "office"]
+
+#: Each process's clock starts at the harness's MORNING when it starts: a dispatcher run a
+#: little later in fake time sees what was just queued as due, however slow the machine.
+LATER = "2026-11-25T10:05:00+09:00"
 
 
 def everything_written(cli: Cli, outputs: list[str], tmp_path: Path) -> dict[str, bytes]:
@@ -73,11 +77,11 @@ def test_no_secret_outside_the_keyring_after_a_full_run(
 
     run("queue", "add", *args, "--text", "小平市民まつり", "--title", "まつり",
         "--media", str(photo), str(video))  # fmt: skip
-    run("dispatch", "--once")
+    run("dispatch", "--once", KODAIRA_FAKE_NOW=LATER)
     run("queue", "add", "--channel", "x-city", "--channel", "facebook", "--text", "二件目")
     services.x.fail_next(r"/2/tweets$", 401, {"title": "Unauthorized"})  # error paths too
     services.facebook.fail_next(r"/feed$", 500)
-    run("dispatch", "--once", expect=None)
+    run("dispatch", "--once", expect=None, KODAIRA_FAKE_NOW=LATER)
     run("queue", "list", "--json")
     run("queue", "list")
     for channel in ALL_CHANNELS:
@@ -113,7 +117,7 @@ def test_a_missing_keyring_entry_is_a_clear_failure_and_nothing_is_sent(
 ) -> None:
     cli.setup_office()
     cli.run("queue", "add", "--channel", "x-city", "--channel", "line", "--text", "お知らせ")
-    result = cli.run("dispatch", "--once", expect=1)
+    result = cli.run("dispatch", "--once", expect=1, KODAIRA_FAKE_NOW=LATER)
     assert "Traceback" not in result.stderr
     rows = cli.entries()
     assert {row["state"] for row in rows} == {"failed"}

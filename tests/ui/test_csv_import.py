@@ -55,7 +55,7 @@ def test_a_refused_row_is_shown_and_nothing_can_be_imported(
         ("4", "OK"),
     ]
     assert "土日" in verdicts[1][2]
-    assert "2026-12-07 08:30" in verdicts[1][2]
+    assert "2026年12月7日（月）08:30" in verdicts[1][2]
     assert dialog.cell_text(0, csv_import_dialog.COLUMN_CHANNELS) == "x-city、line"
     assert dialog.cell_text(0, csv_import_dialog.COLUMN_TIME) == "2026-12-01 09:00"
     assert not dialog.import_button.isEnabled()

@@ -78,9 +78,11 @@ def test_the_window_rides_out_a_database_restart(
         cluster.start_again()
         # Nobody touches anything: the label clears and the entry goes out.
         qtbot.waitUntil(lambda: status.connection_label.isHidden(), timeout=30_000)
-        qtbot.waitUntil(lambda: len(services.line.broadcasts) == 1, timeout=30_000)
-        entry = compose.get_item(ctx, item_id).entries[0]
-        assert entry.state is EntryState.PUBLISHED
+        qtbot.waitUntil(
+            lambda: compose.get_item(ctx, item_id).entries[0].state is EntryState.PUBLISHED,
+            timeout=30_000,
+        )
+        assert len(services.line.broadcasts) == 1
         assert window.isVisible()
         assert window.dispatch.running
         window.close()

@@ -131,7 +131,7 @@ class QueueCalendar(PolicyCalendar):
         for entry in entries:
             at = self.policy.localize(entry.scheduled_at)
             by_day[at.date()].append(entry)
-            groups[at.date()][(f"{at:%H:%M}", entry.item_id)].append(entry)
+            groups[at.date()][(f"{at.hour:02d}:{at.minute:02d}", entry.item_id)].append(entry)
         self._by_day = dict(by_day)
         self._lines = {
             day: [

@@ -76,7 +76,8 @@ def entry_cell(policy: PostingPolicy, entry: Entry, column: int, role: int) -> A
 
 def _display(policy: PostingPolicy, entry: Entry, column: int) -> str | int | None:
     if column == COLUMN_SCHEDULED:
-        return f"{policy.localize(entry.scheduled_at):%Y-%m-%d %H:%M}"
+        at = policy.localize(entry.scheduled_at)  # (strftime imports `time` on each call)
+        return f"{at.year:04d}-{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}"
     if column == COLUMN_CHANNEL:
         return channel_label(entry.channel_key)
     if column == COLUMN_STATE:

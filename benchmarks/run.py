@@ -36,7 +36,8 @@ window = QMainWindow()
 window.setCentralWidget(QCalendarWidget())
 class FirstPaint(QObject):  # noticed the way the app's main window notices it
     def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and (watched is window or window.isAncestorOf(watched)):
+        ours = watched is window or window.isAncestorOf(watched)
+        if event.type() == QEvent.Type.Paint and ours:
             app.removeEventFilter(self)
             QTimer.singleShot(0, app.quit)
         return False

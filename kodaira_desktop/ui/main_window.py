@@ -8,6 +8,7 @@ on a worker (SQLAlchemy imported there) and the tabs are built on the GUI thread
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import date
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from kodaira_desktop.domain.records import Item, User
+    from kodaira_desktop.domain.records import Entry, Item, User
     from kodaira_desktop.ui.composer import Composer
     from kodaira_desktop.ui.dispatch_worker import DispatchWorker
     from kodaira_desktop.ui.item_dialog import ItemDialog
@@ -35,6 +36,16 @@ WINDOW_TITLE = "小平市 SNS投稿予約 — Kodaira Desktop"
 STATUS_REFRESH_MS = 30_000
 TAB_COMPOSER, TAB_CALENDAR, TAB_TABLE = 0, 1, 2
 TAB_TITLES = ("投稿を作成", "予約カレンダー", "予約一覧")
+#: Imported on the start-up worker, so building the tabs does not stall the GUI thread.
+_TAB_MODULES = (
+    "kodaira_desktop.ui.composer",
+    "kodaira_desktop.ui.dispatch_worker",
+    "kodaira_desktop.ui.item_dialog",
+    "kodaira_desktop.ui.oversight_tabs",
+    "kodaira_desktop.ui.queue_calendar",
+    "kodaira_desktop.ui.queue_table",
+    "kodaira_desktop.ui.status_bar",
+)
 
 
 class MainWindow(QMainWindow):
@@ -92,26 +103,34 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def _load_after_paint(self) -> None:
-        """Open the database off the GUI thread, then build the tabs."""
+        """On a worker: import the tabs' modules, open the database, find the user and read
+        the current month; then build the tabs on the GUI thread."""
         ctx = self.ctx
+        today = self._today()
 
-        def prepare() -> User | None:
+        def prepare() -> tuple[User | None, list[Entry]]:
+            for module in _TAB_MODULES:  # imported here, not in the GUI thread's build
+                importlib.import_module(module)
+            from kodaira_desktop.services import queries
             from kodaira_desktop.services.accounts import acting_user
 
             ctx.store  # noqa: B018 — opens the database (schema checked or upgraded)
+            month = queries.entries_for_month(ctx, today.year, today.month)
             try:
-                return acting_user(ctx)
+                return acting_user(ctx), month
             except ServiceError as error:
                 if error.invalid:
                     raise
                 log.warning("%s", error)
-                return None
+                return None, month
 
         self.runner.start(prepare, self._build_after_load, self._load_failed)
 
-    def _build_after_load(self, user: User | None) -> None:
+    def _build_after_load(self, prepared: tuple[User | None, list[Entry]]) -> None:
+        user, month = prepared
         self.tabs.clear()
-        self._build(user)
+        today = self._today()
+        self._build(user, first_month=(today.year, today.month, month))
         self.built.emit(True)
 
     def _load_failed(self, message: str) -> None:
@@ -125,7 +144,9 @@ class MainWindow(QMainWindow):
         self.built.emit(False)
         prompts.show_error(self, "データベースを開けません", message)
 
-    def _build(self, user: User | None) -> None:
+    def _build(
+        self, user: User | None, first_month: tuple[int, int, list[Entry]] | None = None
+    ) -> None:
         from kodaira_desktop.ui.composer import Composer
         from kodaira_desktop.ui.dispatch_worker import DispatchWorker
         from kodaira_desktop.ui.oversight_tabs import install_oversight
@@ -175,7 +196,9 @@ class MainWindow(QMainWindow):
         self.is_built = True
         if self.isVisible():
             self.dispatch.start()
-        self.refresh_queue()
+        if first_month is not None:  # read with the user: shown at once, not read again
+            self.calendar_panel.prime(*first_month)
+        self._refresh(calendar=first_month is None)
 
     def _find_user(self) -> User | None:
         from kodaira_desktop.services.accounts import acting_user
@@ -197,14 +220,26 @@ class MainWindow(QMainWindow):
     # -- queue -----------------------------------------------------------------------------
 
     def refresh_queue(self) -> None:
-        self.calendar_panel.reload()
+        self._refresh(calendar=True)
+
+    def _refresh(self, *, calendar: bool) -> None:
+        if calendar:
+            self.calendar_panel.reload()
         self.table.reload()
         self.status.refresh()
         self.oversight.refresh()
         self.queueRefreshed.emit()
 
+    def shows_current_month_with_entries(self) -> bool:
+        today = self._today()
+        shown = self.calendar_panel.month_shown_with_entries
+        return self.shows_current_month() and shown == (today.year, today.month)
+
+    def _today(self) -> date:
+        return self.ctx.policy.localize(self.ctx.clock.now()).date()
+
     def shows_current_month(self) -> bool:
-        today: date = self.ctx.policy.localize(self.ctx.clock.now()).date()
+        today = self._today()
         calendar = self.calendar_panel.calendar
         return (calendar.yearShown(), calendar.monthShown()) == (today.year, today.month)
 

@@ -424,6 +424,8 @@ class QueueCalendarPanel(QWidget):
         self._months: dict[tuple[int, int], list[Entry]] = {}
         self._fetching: set[tuple[int, int]] = set()
         self._generation = 0
+        #: The (year, month) whose entries are drawn, once some month's are.
+        self.month_shown_with_entries: tuple[int, int] | None = None
         self.calendar.currentPageChanged.connect(self._load_month)
         self.calendar.selectionChanged.connect(self._show_day)
 
@@ -432,6 +434,13 @@ class QueueCalendarPanel(QWidget):
         self._generation += 1
         self._months.clear()
         self._load_month(self.calendar.yearShown(), self.calendar.monthShown())
+
+    def prime(self, year: int, month: int, entries: list[Entry]) -> None:
+        """Entries of a month read elsewhere (at start-up): kept, and shown if it is shown."""
+        self._months[(year, month)] = entries
+        if (self.calendar.yearShown(), self.calendar.monthShown()) == (year, month):
+            self._show_month(year, month, entries)
+            self._prefetch_around(year, month)
 
     def _load_month(self, year: int, month: int) -> None:
         """Show the month from the cache or fetch it on a worker (an indexed range query);
@@ -465,6 +474,7 @@ class QueueCalendarPanel(QWidget):
         )
 
     def _show_month(self, year: int, month: int, entries: list[Entry]) -> None:
+        self.month_shown_with_entries = (year, month)
         self.calendar.set_entries(entries)
         self._show_day()
         self.monthLoaded.emit(year, month, len(entries))

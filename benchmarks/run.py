@@ -30,14 +30,15 @@ sys.path.insert(0, str(ROOT))  # the service fakes live in tests/fakes
 FLOOR = """
 import sys
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QCalendarWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QCalendarWidget, QMainWindow, QWidget
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.setCentralWidget(QCalendarWidget())
 class FirstPaint(QObject):  # noticed the way the app's main window notices it
     def eventFilter(self, watched, event):
-        ours = watched is window or window.isAncestorOf(watched)
-        if event.type() == QEvent.Type.Paint and ours:
+        if event.type() != QEvent.Type.Paint or not isinstance(watched, QWidget):
+            return False
+        if watched is window or window.isAncestorOf(watched):
             app.removeEventFilter(self)
             QTimer.singleShot(0, app.quit)
         return False
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             "KODAIRA_SITE_CONFIG_DIR": str(Path(folder) / "site"),
             "KODAIRA_KEYRING": "memory",
             "KODAIRA_GUI_DISPATCH": "0",
+            "KODAIRA_USER": "tanaka",  # a staff member the seed adds: the composer is built
         }
         os.environ.update({k: v for k, v in env.items() if k.startswith("KODAIRA_")})
         url = args.database
@@ -289,21 +291,31 @@ def dispatch(folder: Path, count: int) -> list[Row]:
         ctx.__dict__["endpoints"] = services.endpoints
         for key, fields in services.credentials.items():
             ctx.secrets.set_channel_credentials(key, fields)
+        services.line.monthly_limit = None  # limits lifted
         video = folder / "clip.mp4"
+        from kodaira_desktop.services.media import import_media, inspect
         from tests.samples import mp4_bytes
 
         video.write_bytes(mp4_bytes())
+        clip = import_media(ctx, inspect(video))
         latency = due_to_request(ctx, services)
-        channels = ["x-city", "x-mayor", "line", "facebook", "youtube"]
         due = ctx.clock.now()
-        for n in range(count // len(channels)):
+        for n in range(count // 5):  # four text posts and one video per round
             ctx.store.create_item_with_entries(
                 text=f"お知らせ {n}",
                 category=None,
                 author="chief",
-                channels=channels,
+                channels=["x-city", "x-mayor", "line", "facebook"],
+                scheduled_at=due,
+            )
+            ctx.store.create_item_with_entries(
+                text=f"動画のお知らせ {n}",
+                category=None,
+                author="chief",
+                channels=["youtube"],
                 scheduled_at=due,
                 titles={"youtube": f"動画 {n}"},
+                media=[clip.sha256],
             )
         started = time.perf_counter()
         report = Dispatcher(ctx, pacer=Pacer({})).run_once()  # the fakes have no limits either

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from kodaira_desktop.domain.states import EntryState
+from kodaira_desktop.services import queries
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
 from kodaira_desktop.ui.queue_model import COLUMN_CHANNEL, COLUMN_SCHEDULED, PAGE_SIZE
 from kodaira_desktop.ui.queue_table import QueueTable
 from kodaira_desktop.ui.workers import TaskRunner
@@ -102,3 +105,30 @@ def test_rows_further_down_are_fetched_when_scrolled_to(qtbot: QtBot, ctx: AppCo
     qtbot.waitUntil(lambda: len(table.model.entries()) == PAGE_SIZE * 2, timeout=10_000)
     last = table.model.index(PAGE_SIZE * 2 - 1, 3)
     assert table.model.data(last) == f"お知らせ {PAGE_SIZE - 1}"
+
+
+def test_the_calendar_draws_a_neighbouring_month_from_its_cache(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    december = datetime(2026, 12, 2, 10, 0, tzinfo=JST)
+    ctx.store.create_item_with_entries(
+        text="12月のお知らせ",
+        category=None,
+        author="tanaka",
+        channels=["line"],
+        scheduled_at=december,
+    )
+    runner = TaskRunner()
+    panel = QueueCalendarPanel(ctx, runner)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.monthLoaded, timeout=10_000):
+        panel.reload()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)  # the neighbours came too
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(queries, "entries_for_month", lambda _ctx, y, m: asked.append((y, m)) or [])
+    with qtbot.waitSignal(panel.monthLoaded, timeout=1_000) as shown:
+        panel.calendar.showNextMonth()
+    assert shown.args == [2026, 12, 1]
+    assert [e.text for e in panel.calendar.entries_on(december.date())] == ["12月のお知らせ"]
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+    assert asked == [(2027, 1)]  # only the new neighbour was read

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the service fakes live in tests/fakes
@@ -210,6 +211,16 @@ def wait_for(signal: object, action: Callable[[], object], timeout_ms: int = 60_
     return elapsed
 
 
+def settle(app: Any, runner: Any) -> None:
+    """Let the workers finish, the GUI thread spinning its event loop meanwhile (blocking on
+    the pool would itself be a stall)."""
+    deadline = time.perf_counter() + 30
+    while runner.busy and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+    app.processEvents()
+
+
 def gui_in_process(url: str, entries: int) -> list[Row]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -244,18 +255,12 @@ def gui_in_process(url: str, entries: int) -> list[Row]:
     calendar.resize(1200, 800)
     calendar.show()
     wait_for(calendar.monthLoaded, calendar.reload)
-    for _ in range(20):  # the neighbours are being prefetched
-        app.processEvents()
-        runner.wait(2_000)
-        app.processEvents()
+    settle(app, runner)  # the neighbours are being prefetched
     switches = []
     for _ in range(3):
         switches.append(wait_for(calendar.monthLoaded, calendar.calendar.showNextMonth))
         calendar.calendar.repaint()
-        runner.wait(2_000)
-        app.processEvents()
-    runner.wait()
-    app.processEvents()
+        settle(app, runner)
     stall = probe.worst
     probe.timer.stop()
     ctx.close()

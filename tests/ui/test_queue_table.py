@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
+from kodaira_desktop.domain.entry_query import EntryFilter, EntryOrder, SortKey
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services import queries
 from kodaira_desktop.services.context import AppContext
@@ -132,3 +133,16 @@ def test_the_calendar_draws_a_neighbouring_month_from_its_cache(
     assert [e.text for e in panel.calendar.entries_on(december.date())] == ["12月のお知らせ"]
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     assert asked == [(2027, 1)]  # only the new neighbour was read
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_line_up_with_the_whole_list(ctx: AppContext, key: SortKey, descending: bool) -> None:
+    fill(ctx, 60)
+    where, order = EntryFilter(channels=frozenset({"line", "x-city"})), EntryOrder(key, descending)
+    whole = queries.entry_page(ctx, where, order, 0, 1000)
+    paged = [
+        e for start in range(0, 60, 7) for e in queries.entry_page(ctx, where, order, start, 7)
+    ]
+    assert [e.id for e in paged] == [e.id for e in whole]
+    assert len(whole) == queries.entry_count(ctx, where) == 48

@@ -36,16 +36,21 @@ WINDOW_TITLE = "小平市 SNS投稿予約 — Kodaira Desktop"
 STATUS_REFRESH_MS = 30_000
 TAB_COMPOSER, TAB_CALENDAR, TAB_TABLE = 0, 1, 2
 TAB_TITLES = ("投稿を作成", "予約カレンダー", "予約一覧")
-#: Imported on the start-up worker, so building the tabs does not stall the GUI thread.
-_TAB_MODULES = (
-    "kodaira_desktop.ui.composer",
+#: Imported on start-up workers, so building the tabs does not stall the GUI thread: first
+#: what the first screen shows, then the rest.
+_FIRST_MODULES = ("kodaira_desktop.ui.composer", "kodaira_desktop.ui.queue_calendar")
+_OTHER_MODULES = (
     "kodaira_desktop.ui.dispatch_worker",
     "kodaira_desktop.ui.item_dialog",
     "kodaira_desktop.ui.oversight_tabs",
-    "kodaira_desktop.ui.queue_calendar",
     "kodaira_desktop.ui.queue_table",
     "kodaira_desktop.ui.status_bar",
 )
+
+
+def _import_the_rest() -> None:
+    for module in _OTHER_MODULES:
+        importlib.import_module(module)
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +59,7 @@ class MainWindow(QMainWindow):
 
     #: The window was painted for the first time.
     firstPainted = Signal()  # noqa: N815
-    #: Deferred start-up finished (True) or the database could not be opened (False).
+    #: Deferred start-up showed its first screen (True) or could not open the database (False).
     built = Signal(bool)
 
     def __init__(
@@ -103,13 +108,14 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def _load_after_paint(self) -> None:
-        """On a worker: import the tabs' modules, open the database, find the user and read
-        the current month; then build the tabs on the GUI thread."""
+        """On a worker: import the first screen's modules, open the database, find the user
+        and read the current month; then build the composer and the calendar on the GUI
+        thread. The other tabs follow the same way (``_load_the_rest``)."""
         ctx = self.ctx
         today = self._today()
 
         def prepare() -> tuple[User | None, list[Entry]]:
-            for module in _TAB_MODULES:  # imported here, not in the GUI thread's build
+            for module in _FIRST_MODULES:  # imported here, not in the GUI thread's build
                 importlib.import_module(module)
             from kodaira_desktop.services import queries
             from kodaira_desktop.services.accounts import acting_user
@@ -124,14 +130,28 @@ class MainWindow(QMainWindow):
                 log.warning("%s", error)
                 return None, month
 
-        self.runner.start(prepare, self._build_after_load, self._load_failed)
+        self.runner.start(prepare, self._first_screen, self._load_failed)
 
-    def _build_after_load(self, prepared: tuple[User | None, list[Entry]]) -> None:
+    def _first_screen(self, prepared: tuple[User | None, list[Entry]]) -> None:
         user, month = prepared
-        self.tabs.clear()
         today = self._today()
-        self._build(user, first_month=(today.year, today.month, month))
+        self.tabs.clear()
+        self._build_first(user, first_month=(today.year, today.month, month))
+        waiting = QLabel("読み込み中…")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tabs.addTab(waiting, TAB_TITLES[TAB_TABLE])
         self.built.emit(True)
+        self.runner.start(
+            _import_the_rest, lambda _none: self._the_rest(waiting), self._load_failed
+        )
+
+    def _the_rest(self, placeholder: QLabel) -> None:
+        on_it = self.tabs.currentWidget() is placeholder
+        self.tabs.removeTab(self.tabs.indexOf(placeholder))
+        placeholder.deleteLater()
+        self._build_rest(calendar=False)
+        if on_it:
+            self.tabs.setCurrentIndex(TAB_TABLE)
 
     def _load_failed(self, message: str) -> None:
         from kodaira_desktop.ui import prompts
@@ -144,21 +164,25 @@ class MainWindow(QMainWindow):
         self.built.emit(False)
         prompts.show_error(self, "データベースを開けません", message)
 
-    def _build(
+    def _build(self, user: User | None) -> None:
+        """Everything at once (tests, and windows opened without deferring)."""
+        self._build_first(user)
+        self._build_rest(calendar=True)
+
+    def _build_first(
         self, user: User | None, first_month: tuple[int, int, list[Entry]] | None = None
     ) -> None:
+        """The first screen: the composer, and the calendar (with ``first_month``, read along
+        with the user, drawn at once)."""
         from kodaira_desktop.ui.composer import Composer
-        from kodaira_desktop.ui.dispatch_worker import DispatchWorker
-        from kodaira_desktop.ui.oversight_tabs import install_oversight
         from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
-        from kodaira_desktop.ui.queue_table import QueueTable
-        from kodaira_desktop.ui.status_bar import QueueStatusBar
 
         ctx = self.ctx
         self.user = user
         if self.user is not None:
             self.composer = Composer(ctx, self.user, self.runner)
             self.composer.submitted.connect(self.refresh_queue)
+            self.composer.overrideDecided.connect(self.refresh_queue)
             self.tabs.addTab(self.composer, TAB_TITLES[TAB_COMPOSER])
         else:
             notice = QLabel(
@@ -171,9 +195,21 @@ class MainWindow(QMainWindow):
         self.calendar_panel.itemOpened.connect(self.open_item)
         self.calendar_panel.itemRescheduled.connect(self.refresh_queue)
         self.tabs.addTab(self.calendar_panel, TAB_TITLES[TAB_CALENDAR])
+        if first_month is not None:
+            self.calendar_panel.prime(*first_month)
+
+    def _build_rest(self, *, calendar: bool) -> None:
+        """The table, the status bar, the dispatcher and the oversight tabs; then everything
+        is refreshed (the calendar too unless it was just read)."""
+        from kodaira_desktop.ui.dispatch_worker import DispatchWorker
+        from kodaira_desktop.ui.oversight_tabs import install_oversight
+        from kodaira_desktop.ui.queue_table import QueueTable
+        from kodaira_desktop.ui.status_bar import QueueStatusBar
+
+        ctx = self.ctx
         self.table: QueueTable = QueueTable(ctx, self.runner)
         self.table.itemOpened.connect(self.open_item)
-        self.tabs.addTab(self.table, TAB_TITLES[TAB_TABLE])
+        self.tabs.insertTab(TAB_TABLE, self.table, TAB_TITLES[TAB_TABLE])
 
         self.status: QueueStatusBar = QueueStatusBar(ctx, self.user, self.runner)
         self.setStatusBar(self.status)
@@ -186,8 +222,6 @@ class MainWindow(QMainWindow):
         self.table.unknownOpened.connect(
             lambda entry: self.oversight.open_unknown(entry, self, self.refresh_queue)
         )
-        if self.composer is not None:
-            self.composer.overrideDecided.connect(self.refresh_queue)
         self._add_actions()
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_REFRESH_MS)
@@ -196,9 +230,7 @@ class MainWindow(QMainWindow):
         self.is_built = True
         if self.isVisible():
             self.dispatch.start()
-        if first_month is not None:  # read with the user: shown at once, not read again
-            self.calendar_panel.prime(*first_month)
-        self._refresh(calendar=first_month is None)
+        self._refresh(calendar=calendar)
 
     def _find_user(self) -> User | None:
         from kodaira_desktop.services.accounts import acting_user
@@ -225,6 +257,8 @@ class MainWindow(QMainWindow):
     def _refresh(self, *, calendar: bool) -> None:
         if calendar:
             self.calendar_panel.reload()
+        if not self.is_built:  # the rest of the window is still on its way
+            return
         self.table.reload()
         self.status.refresh()
         self.oversight.refresh()
@@ -284,8 +318,8 @@ class MainWindow(QMainWindow):
         """Stop the dispatcher and timers, keep the draft, let workers finish."""
         if self.is_built:
             self.dispatch.stop()
-            if self.composer is not None:
-                self.composer.flush_draft()
             self._timer.stop()
             self.oversight.stop()
+        if self.composer is not None:
+            self.composer.flush_draft()
         self.runner.wait()

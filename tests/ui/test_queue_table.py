@@ -8,12 +8,13 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
+from kodaira_desktop.dispatch.pacing import pacing_message
 from kodaira_desktop.domain.entry_query import EntryFilter, EntryOrder, SortKey
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services import queries
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
-from kodaira_desktop.ui.queue_model import COLUMN_CHANNEL, COLUMN_SCHEDULED, PAGE_SIZE
+from kodaira_desktop.ui.queue_model import COLUMN_CHANNEL, COLUMN_ERROR, COLUMN_SCHEDULED, PAGE_SIZE
 from kodaira_desktop.ui.queue_table import QueueTable
 from kodaira_desktop.ui.workers import TaskRunner
 from tests.ui.conftest import JST
@@ -146,3 +147,18 @@ def test_pages_line_up_with_the_whole_list(ctx: AppContext, key: SortKey, descen
     ]
     assert [e.id for e in paged] == [e.id for e in whole]
     assert len(whole) == queries.entry_count(ctx, where) == 48
+
+
+def test_a_paced_entry_says_in_the_table_when_it_will_go(qtbot: QtBot, ctx: AppContext) -> None:
+    fill(ctx, 1)
+    entry = ctx.store.list_entries(limit=1)[0]
+    message = pacing_message(datetime(2026, 11, 25, 10, 15, tzinfo=JST))
+    ctx.store.transition(entry.id, entry.state, entry.version, EntryState.SENDING)
+    ctx.store.transition(
+        entry.id, EntryState.SENDING, entry.version + 1, EntryState.RETRY_WAIT, last_error=message
+    )
+    table = loaded_table(qtbot, ctx)
+    row = next(r for r in range(2) if table.model.entry_at(r).id == entry.id)  # type: ignore[union-attr]
+    assert table.model.data(table.model.index(row, COLUMN_ERROR)) == (
+        "送信数の上限のため 10:15 に送信します（11月25日）。"
+    )

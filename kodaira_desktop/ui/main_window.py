@@ -117,11 +117,11 @@ class MainWindow(QMainWindow):
         def prepare() -> tuple[User | None, list[Entry]]:
             for module in _FIRST_MODULES:  # imported here, not in the GUI thread's build
                 importlib.import_module(module)
-            from kodaira_desktop.services import queries
             from kodaira_desktop.services.accounts import acting_user
+            from kodaira_desktop.ui.queue_calendar import read_month
 
             ctx.store  # noqa: B018 — opens the database (schema checked or upgraded)
-            month = queries.entries_for_month(ctx, today.year, today.month)
+            month = read_month(ctx, today.year, today.month)
             try:
                 return acting_user(ctx), month
             except ServiceError as error:

@@ -469,9 +469,7 @@ class QueueCalendarPanel(QWidget):
             self._months[(year, month)] = entries
             then(entries)
 
-        self.runner.start(
-            lambda: queries.entries_for_month(ctx, year, month), arrived, self._load_failed
-        )
+        self.runner.start(lambda: read_month(ctx, year, month), arrived, self._load_failed)
 
     def _show_month(self, year: int, month: int, entries: list[Entry]) -> None:
         self.month_shown_with_entries = (year, month)
@@ -573,3 +571,11 @@ def _month_index(year: int, month: int) -> int:
 def _add_months(year: int, month: int, step: int) -> tuple[int, int]:
     index = _month_index(year, month) + step
     return index // 12, index % 12 + 1
+
+
+def read_month(ctx: AppContext, year: int, month: int) -> list[Entry]:
+    """Worker body: a month's entries, and the holiday tables its grid will paint (building
+    one imports the `holidays` package the first time: never on the GUI thread)."""
+    for y, m in (_add_months(year, month, -1), (year, month), _add_months(year, month, 1)):
+        ctx.policy.holiday_name(date(y, m, 1))
+    return queries.entries_for_month(ctx, year, month)

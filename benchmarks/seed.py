@@ -4,9 +4,9 @@
 
 Creates the schema when the database is empty (as `init` does, without a chief), then adds N
 entries spread over five years ending a year from now: every channel, every state, items with
-one to five channels, media references, emergency requests and an audit row per item (a valid
-hash chain, so `audit verify` passes). Rows go in with bulk inserts in one transaction per
-batch, so 100,000 entries take well under two minutes on SQLite.
+one to five channels, media references, emergency requests, an audit row per item (a valid
+hash chain, so `audit verify` passes) and three staff members (tanaka, sato, suzuki). Rows go
+in with bulk inserts, one transaction per batch: 100,000 entries take seconds on SQLite.
 """
 
 from __future__ import annotations
@@ -37,12 +37,15 @@ from kodaira_desktop.store.tables import (
     ItemRow,
     MediaRow,
     OverrideRequestRow,
+    UserChannelRow,
+    UserRow,
 )
 
 CHANNELS = ("x-city", "x-mayor", "line", "facebook", "youtube")
 STATES = tuple(EntryState)
 YEARS = 5
 BATCH_ITEMS = 2_000
+STAFF = (("tanaka", "田中 花子"), ("sato", "佐藤 一郎"), ("suzuki", "鈴木 次郎"))
 MEDIA_FILES = 50
 TEXTS = (
     "小平市からのお知らせです。今週末は市民まつりが開催されます。",
@@ -77,6 +80,7 @@ def seed(url: str, entries: int, *, rng_seed: int = 11, now: datetime | None = N
             assert head is not None, "the schema has no audit head"
             audit_seq, audit_prev = head.last_seq, head.last_hash
             media = _media_rows(session, now)
+            _staff(session, now)
         made_entries = items = 0
         while made_entries < entries:
             item_rows: list[dict[str, object]] = []
@@ -97,7 +101,7 @@ def seed(url: str, entries: int, *, rng_seed: int = 11, now: datetime | None = N
                         "id": item_id,
                         "text": f"{rng.choice(TEXTS)} #{item_id}",
                         "category": "お知らせ",
-                        "author": rng.choice(("tanaka", "sato", "suzuki")),
+                        "author": rng.choice(STAFF)[0],
                         "created_at": at - timedelta(days=3),
                         "updated_at": at - timedelta(days=3),
                     }
@@ -183,6 +187,21 @@ def _override(item_id: int, at: datetime, state: EntryState) -> dict[str, object
         "decided_by": None if pending else "chief",
         "decided_at": None if pending else at - timedelta(hours=1),
     }
+
+
+def _staff(session: Session, now: datetime) -> None:
+    """Three staff members designated for every channel (no keys: staff need none), so the
+    window can be opened as one of them (``--user tanaka``)."""
+    existing = set(session.scalars(select(UserRow.login)))
+    for login, name in STAFF:
+        if login in existing:
+            continue
+        user = UserRow(login=login, display_name=name, role="staff", created_at=now)
+        session.add(user)
+        session.flush()
+        session.execute(
+            insert(UserChannelRow), [{"user_id": user.id, "channel_key": k} for k in CHANNELS]
+        )
 
 
 def _media_rows(session: Session, now: datetime) -> list[str]:

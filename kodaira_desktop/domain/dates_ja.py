@@ -24,12 +24,15 @@ def format_day(day: date) -> str:
 
 def format_instant(when: datetime, *, seconds: bool = False) -> str:
     """「2026年12月1日（火）10:00」 (with seconds for the audit log)."""
-    clock = f"{when:%H:%M:%S}" if seconds else f"{when:%H:%M}"
+    # Plain formatting, not strftime: a table formats thousands of these while scrolling.
+    clock = f"{when.hour:02d}:{when.minute:02d}"
+    if seconds:
+        clock += f":{when.second:02d}"
     return f"{format_day(when.date())}{clock}"
 
 
 def format_range(start: datetime, end: datetime) -> str:
     """「2026年12月1日（火）18:00〜20:00」, or both days when the range crosses midnight."""
     if start.date() == end.date():
-        return f"{format_instant(start)}〜{end:%H:%M}"
+        return f"{format_instant(start)}〜{end.hour:02d}:{end.minute:02d}"
     return f"{format_instant(start)}〜{format_instant(end)}"

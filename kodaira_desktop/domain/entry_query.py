@@ -1,4 +1,5 @@
-"""What a view asks of the queue: a filter and an order, computed by the database."""
+"""What a view asks of the queue or the audit trail: filters and an order, computed by the
+database."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ class EntryFilter:
 class EntryOrder:
     key: SortKey = SortKey.SCHEDULED
     descending: bool = False
+
+
+@dataclass(frozen=True)
+class AuditWhere:
+    """None means "any"; ``[start, end)`` bounds the time."""
+
+    action_prefix: str | None = None
+    actor: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None

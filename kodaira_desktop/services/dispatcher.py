@@ -15,6 +15,7 @@ import secrets
 import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -199,13 +200,33 @@ class Dispatcher:
                 claimed = self.store.claim_due(self.ctx.clock.now(), self.host)
                 if not claimed:
                     break
-                for index, entry in enumerate(claimed):
-                    if self.stopping.is_set():
-                        self._release(claimed[index:], report)
-                        break
-                    self.process(entry, report)
-                    self._recover_if_due(report)
+                self._process_batch(claimed, report)
         return report
+
+    def _process_batch(self, claimed: list[Entry], report: DispatchReport) -> None:
+        """Each channel's entries in order, the channels side by side: one account's sends
+        stay sequential (and paced), while waits on different services overlap."""
+        by_channel: dict[str, list[Entry]] = {}
+        for entry in claimed:
+            by_channel.setdefault(entry.channel_key, []).append(entry)
+        items = {i: item for i in {e.item_id for e in claimed} if (item := self.store.get_item(i))}
+        channels = {c.key: c for c in self.store.list_channels() if c.key in by_channel}
+
+        def run(entries: list[Entry]) -> None:
+            for index, entry in enumerate(entries):
+                if self.stopping.is_set():
+                    self._release(entries[index:], report)
+                    return
+                self.process(entry, report, items, channels)
+                self._recover_if_due(report)
+
+        if len(by_channel) == 1:
+            run(claimed)
+            return
+
+        with ThreadPoolExecutor(len(by_channel), thread_name_prefix="dispatch") as pool:
+            for future in [pool.submit(run, entries) for entries in by_channel.values()]:
+                future.result()
 
     def run_forever(self, stop: threading.Event) -> None:
         """Wake when the next entry is due (at least every RESYNC_S, for entries other PCs add
@@ -258,6 +279,7 @@ class Dispatcher:
             due = self.store.next_due_time(now)
             if due is not None and due <= now:
                 return
+
     def _recover_if_due(self, report: DispatchReport) -> None:
         """Between entries of a long pass: a dead dispatcher's claims are still freed in time
         (stale after HEARTBEAT_STALE, looked for every RECOVERY_EVERY_S)."""
@@ -319,10 +341,20 @@ class Dispatcher:
 
     # -- one entry -------------------------------------------------------------------------
 
-    def process(self, entry: Entry, report: DispatchReport) -> None:
+    def process(
+        self,
+        entry: Entry,
+        report: DispatchReport,
+        read: Mapping[int, Item] | None = None,
+        channels: Mapping[str, Channel] | None = None,
+    ) -> None:
+        """Send one claimed entry. ``read``/``channels``: its item and channel as read for
+        this batch (its entries are all `sending`, so the item cannot be edited meanwhile)."""
         now = self.ctx.clock.now()
-        item = self.store.get_item(entry.item_id)
-        channel = self.store.get_channel(entry.channel_key)
+        item = (read or {}).get(entry.item_id) or self.store.get_item(entry.item_id)
+        channel = (channels or {}).get(entry.channel_key) or self.store.get_channel(
+            entry.channel_key
+        )
         assert item is not None
         assert channel is not None
         refusal = self._send_time_refusal(item, now)
@@ -331,7 +363,7 @@ class Dispatcher:
             return
         slot = self._pace(entry, channel, now)
         if slot is not None:
-            message = pacing_message(self.ctx.policy.localize(slot))
+            message = pacing_message(self._in_force().localize(slot))
             self._finish(
                 entry, S.RETRY_WAIT, report.paced, "entry.paced", next_attempt_at=slot,
                 last_error=message,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from kodaira_desktop.domain.entry_query import EntryFilter, EntryOrder
+from kodaira_desktop.domain.entry_query import AuditWhere, EntryFilter, EntryOrder
 from kodaira_desktop.domain.records import (
     AuditRow,
     Channel,
@@ -101,15 +101,23 @@ def audit_rows(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> list[AuditRow]:
-    """The audit trail, oldest first, filtered for the audit view."""
-    return [
-        row
-        for row in ctx.store.iter_audit()
-        if (action_prefix is None or row.action.startswith(action_prefix))
-        and (actor is None or row.actor == actor)
-        and (start is None or row.at >= start)
-        and (end is None or row.at < end)
-    ]
+    """The audit trail, oldest first, filtered for the audit view (all matching rows)."""
+    return audit_page(ctx, AuditWhere(action_prefix, actor, start, end))
+
+
+def audit_page(
+    ctx: AppContext, where: AuditWhere, offset: int = 0, limit: int | None = None
+) -> list[AuditRow]:
+    """One page of the audit view, filtered in SQL, oldest first."""
+    from kodaira_desktop.store import audit_queries
+
+    return audit_queries.audit_page(ctx.store.database, where, offset, limit)
+
+
+def audit_count(ctx: AppContext, where: AuditWhere) -> int:
+    from kodaira_desktop.store import audit_queries
+
+    return audit_queries.audit_count(ctx.store.database, where)
 
 
 def trust_root_missing(ctx: AppContext) -> bool:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CursorResult
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.dml import UpdateBase
 
 from kodaira_desktop.store.engine import Database
 from kodaira_desktop.store.types import require_aware
+
+if TYPE_CHECKING:  # the PostgreSQL dialect (with asyncio) costs ~0.1 s to import
+    from sqlalchemy.dialects import postgresql, sqlite
 
 Clock = Callable[[], datetime]
 
@@ -38,7 +41,11 @@ def dialect_insert(
 ) -> postgresql.Insert | sqlite.Insert:
     """An INSERT supporting ON CONFLICT on both backends (same syntax on each)."""
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(model)
+    from sqlalchemy.dialects import sqlite
+
     return sqlite.insert(model)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 from kodaira_desktop.domain.records import (
     AttachedMedia,
@@ -62,7 +62,8 @@ def user(row: UserRow, channels: Iterable[str]) -> User:
     )
 
 
-def entry(row: EntryRow, item_text: str) -> Entry:
+def entry(row: EntryRow | Any, item_text: str) -> Entry:
+    """From an ORM row or a plain row with the same column names."""
     return Entry(
         id=row.id,
         item_id=row.item_id,

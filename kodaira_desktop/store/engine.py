@@ -7,9 +7,10 @@ it tries to upgrade a read lock.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ class Database:
     reader: sessionmaker[Session]
     #: Sessions whose transactions write (``BEGIN IMMEDIATE`` on SQLite).
     writer: sessionmaker[Session]
+    #: SQLite: this process's writers take turns here rather than in SQLite's busy handler,
+    #: which sleeps in growing steps (up to 100 ms) while another thread holds the lock.
+    write_lock: AbstractContextManager[object] = field(default_factory=nullcontext)
 
     @property
     def url(self) -> URL:
@@ -55,7 +59,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any exception."""
-        with self.writer() as session, session.begin():
+        with self.write_lock, self.writer() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
@@ -78,7 +82,10 @@ def open_database(url: str, password_provider: PasswordProvider | None = None) -
         raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql+psycopg")
     reader = sessionmaker(engine, expire_on_commit=False)
     writer = sessionmaker(engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False)
-    return Database(engine=engine, reader=reader, writer=writer)
+    lock: AbstractContextManager[object] = (
+        threading.RLock() if backend == "sqlite" else nullcontext()
+    )
+    return Database(engine=engine, reader=reader, writer=writer, write_lock=lock)
 
 
 def _sqlite_engine(url: URL) -> Engine:

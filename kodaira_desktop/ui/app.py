@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from kodaira_desktop.services.context import AppContext
@@ -40,9 +40,11 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
                 app.exit(EXIT_INVALID)
                 return
             window.calendar_panel.monthLoaded.connect(month_loaded)
+            if window.shows_current_month_with_entries():  # read along with the user
+                app.exit(0)
 
         def month_loaded(_year: int, _month: int, _count: int) -> None:
-            if window.shows_current_month():
+            if window.shows_current_month_with_entries():
                 app.exit(0)
 
         window.built.connect(built)
@@ -50,6 +52,7 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(1))
     window.show()
     code = app.exec()
+    QThreadPool.globalInstance().clear()  # exiting: loads not yet started are pointless
     window.shut_down()  # app.exit() closes no window: stop the dispatcher here too
     if translator is not None:
         app.removeTranslator(translator)

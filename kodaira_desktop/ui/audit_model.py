@@ -1,8 +1,7 @@
-"""The audit trail as a table: a thin model over a list of `AuditRow` records (times in JST)."""
+"""The audit trail as a table, paged from the database (times in JST)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Final
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -11,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.records import AuditRow
 from kodaira_desktop.policy import PostingPolicy
-from kodaira_desktop.ui.record_model import RecordTableModel
+from kodaira_desktop.ui.record_model import PagedRecordModel
 
 COLUMN_SEQ: Final = 0
 COLUMN_AT: Final = 1
@@ -73,24 +72,24 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-class AuditTableModel(RecordTableModel[AuditRow]):
+class AuditTableModel(PagedRecordModel[AuditRow]):
+    """Rows fetched page by page (``services.queries.audit_page``/``audit_count``)."""
+
     headers = HEADERS
 
     def __init__(self, policy: PostingPolicy, parent: QObject | None = None) -> None:
         super().__init__(policy, parent)
         self._broken_seq: int | None = None
 
-    def set_rows(self, rows: Sequence[AuditRow]) -> None:
-        self.set_records(rows)
-
     def rows(self) -> list[AuditRow]:
-        return self.records()
+        """The rows fetched so far, in table order."""
+        return self.loaded_records()
 
     def set_broken_seq(self, seq: int | None) -> None:
         """Rows from ``seq`` on are drawn as suspect (the chain breaks there)."""
         self._broken_seq = seq
-        if self._records:
-            last = self.index(len(self._records) - 1, len(HEADERS) - 1)
+        if self.total:
+            last = self.index(self.total - 1, len(HEADERS) - 1)
             self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.BackgroundRole])
 
     def cell_data(self, row: AuditRow, column: int, role: int) -> Any:

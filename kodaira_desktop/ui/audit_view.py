@@ -1,6 +1,8 @@
 """「監査ログ」: the hash-chained audit trail, filtered, checked for tampering, exported.
 
-Loading and the tamper check read the whole trail, so both run on the TaskRunner. The CSV is
+The table is paged from the database (filters and counts in SQL, only the rows on screen
+fetched); the tamper check and the export read every matching row. All of it runs on the
+TaskRunner. The CSV is
 written in UTF-8 with a byte-order mark so that Excel opens the Japanese text correctly.
 """
 
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodaira_desktop.domain.entry_query import AuditWhere
 from kodaira_desktop.domain.records import AuditRow
 from kodaira_desktop.security.audit_chain import ChainVerdict
 from kodaira_desktop.services import audit, queries
@@ -35,7 +38,7 @@ from kodaira_desktop.ui.audit_model import (
 )
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
 from kodaira_desktop.ui.policy_calendar import from_qdate
-from kodaira_desktop.ui.record_model import record_table_view
+from kodaira_desktop.ui.record_model import PAGE_SIZE, record_table_view
 from kodaira_desktop.ui.workers import TaskRunner
 
 CSV_FILTER = "CSV ファイル (*.csv)"
@@ -49,17 +52,20 @@ class AuditFilter:
     last_day: date | None = None
 
 
-def load_rows(ctx: AppContext, chosen: AuditFilter) -> list[AuditRow]:
-    """Worker body: the rows matching the filter; days are Japan days, both ends included."""
+def audit_where(ctx: AppContext, chosen: AuditFilter) -> AuditWhere:
+    """The filter as the database takes it; days are Japan days, both ends included."""
     zone = ctx.policy.zone
     start = end = None
     if chosen.first_day is not None:
         start = datetime.combine(chosen.first_day, time(0), zone)
     if chosen.last_day is not None:
         end = datetime.combine(chosen.last_day + timedelta(days=1), time(0), zone)
-    return queries.audit_rows(
-        ctx, action_prefix=chosen.action_prefix, actor=chosen.actor, start=start, end=end
-    )
+    return AuditWhere(chosen.action_prefix, chosen.actor, start, end)
+
+
+def load_rows(ctx: AppContext, chosen: AuditFilter) -> list[AuditRow]:
+    """Worker body: every row matching the filter (for the export)."""
+    return queries.audit_page(ctx, audit_where(ctx, chosen))
 
 
 def write_csv(path: Path, rows: list[AuditRow]) -> None:
@@ -76,6 +82,8 @@ class AuditView(QWidget):
         self.ctx = ctx
         self.runner = runner
         self.model = AuditTableModel(ctx.policy, self)
+        self.model.pageWanted.connect(self._fetch_page)
+        self._where = AuditWhere()
         self.last_verdict: ChainVerdict | None = None
         self._build()
 
@@ -148,14 +156,30 @@ class AuditView(QWidget):
         )
 
     def reload(self) -> None:
-        ctx, chosen = self.ctx, self.current_filter()
+        """Count and fetch the first page on a worker; further pages as they come into view."""
+        ctx, where = self.ctx, audit_where(self.ctx, self.current_filter())
+        generation = self.model.begin_query()
+        self._where = where
         self.count_label.setText("読み込み中…")
-        self.runner.start(lambda: load_rows(ctx, chosen), self._show_rows, self._load_failed)
 
-    def _show_rows(self, rows: list[AuditRow]) -> None:
-        self.model.set_rows(rows)
-        self.count_label.setText(f"{len(rows):,} 件")
-        self.loaded.emit(len(rows))
+        def work() -> tuple[int, list[AuditRow]]:
+            return queries.audit_count(ctx, where), queries.audit_page(ctx, where, 0, PAGE_SIZE)
+
+        def done(result: tuple[int, list[AuditRow]]) -> None:
+            total, first = result
+            if self.model.show_result(generation, total, first):
+                self.count_label.setText(f"{total:,} 件")
+                self.loaded.emit(total)
+
+        self.runner.start(work, done, self._load_failed)
+
+    def _fetch_page(self, generation: int, page: int) -> None:
+        ctx, where = self.ctx, self._where
+        self.runner.start(
+            lambda: queries.audit_page(ctx, where, page * PAGE_SIZE, PAGE_SIZE),
+            lambda rows: self.model.add_page(generation, page, rows),
+            self._load_failed,
+        )
 
     def _load_failed(self, message: str) -> None:
         self.count_label.setText(f"読み込めませんでした：{message}")
@@ -205,12 +229,19 @@ class AuditView(QWidget):
             return None
         if path.suffix.lower() != ".csv":
             path = path.with_name(path.name + ".csv")
-        rows = self.model.rows()
-        try:
+        ctx, chosen = self.ctx, self.current_filter()
+
+        def work() -> int:
+            rows = load_rows(ctx, chosen)  # every matching row, not only those fetched
             write_csv(path, rows)
-        except OSError as error:
-            prompts.show_error(self, "CSV出力", f"保存できませんでした：{error}")
-            return None
-        self.count_label.setText(f"{len(rows):,} 件を書き出しました：{path.name}")
-        self.exported.emit(str(path))
+            return len(rows)
+
+        def done(count: int) -> None:
+            self.count_label.setText(f"{count:,} 件を書き出しました：{path.name}")
+            self.exported.emit(str(path))
+
+        def failed(message: str) -> None:
+            prompts.show_error(self, "CSV出力", f"保存できませんでした：{message}")
+
+        self.runner.start(work, done, failed)
         return path

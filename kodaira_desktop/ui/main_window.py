@@ -8,6 +8,7 @@ on a worker (SQLAlchemy imported there) and the tabs are built on the GUI thread
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from kodaira_desktop.ui.help_menu import install_help_menu
 from kodaira_desktop.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from kodaira_desktop.domain.records import Item, User
+    from kodaira_desktop.domain.records import Entry, Item, User
     from kodaira_desktop.ui.composer import Composer
     from kodaira_desktop.ui.dispatch_worker import DispatchWorker
     from kodaira_desktop.ui.item_dialog import ItemDialog
@@ -37,6 +38,21 @@ WINDOW_TITLE = "小平市 SNS投稿予約"
 STATUS_REFRESH_MS = 30_000
 TAB_COMPOSER, TAB_CALENDAR, TAB_TABLE = 0, 1, 2
 TAB_TITLES = ("投稿を作成", "予約カレンダー", "予約一覧")
+#: Imported on start-up workers, so building the tabs does not stall the GUI thread: first
+#: what the first screen shows, then the rest.
+_FIRST_MODULES = ("kodaira_desktop.ui.composer", "kodaira_desktop.ui.queue_calendar")
+_OTHER_MODULES = (
+    "kodaira_desktop.ui.dispatch_worker",
+    "kodaira_desktop.ui.item_dialog",
+    "kodaira_desktop.ui.oversight_tabs",
+    "kodaira_desktop.ui.queue_table",
+    "kodaira_desktop.ui.status_bar",
+)
+
+
+def _import_the_rest() -> None:
+    for module in _OTHER_MODULES:
+        importlib.import_module(module)
 
 
 class MainWindow(QMainWindow):
@@ -45,7 +61,7 @@ class MainWindow(QMainWindow):
 
     #: The window was painted for the first time.
     firstPainted = Signal()  # noqa: N815
-    #: Deferred start-up finished (True) or the database could not be opened (False).
+    #: Deferred start-up showed its first screen (True) or could not open the database (False).
     built = Signal(bool)
 
     def __init__(
@@ -94,27 +110,50 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def _load_after_paint(self) -> None:
-        """Open the database off the GUI thread, then build the tabs."""
+        """On a worker: import the first screen's modules, open the database, find the user
+        and read the current month; then build the composer and the calendar on the GUI
+        thread. The other tabs follow the same way (``_load_the_rest``)."""
         ctx = self.ctx
+        today = self._today()
 
-        def prepare() -> User | None:
+        def prepare() -> tuple[User | None, list[Entry]]:
+            for module in _FIRST_MODULES:  # imported here, not in the GUI thread's build
+                importlib.import_module(module)
             from kodaira_desktop.services.accounts import acting_user
+            from kodaira_desktop.ui.queue_calendar import read_month
 
             ctx.store  # noqa: B018 — opens the database (schema checked or upgraded)
+            month = read_month(ctx, today.year, today.month)
             try:
-                return acting_user(ctx)
+                return acting_user(ctx), month
             except ServiceError as error:
                 if error.invalid:
                     raise
                 log.warning("%s", error)
-                return None
+                return None, month
 
-        self.runner.start(prepare, self._build_after_load, self._load_failed)
+        self.runner.start(prepare, self._first_screen, self._load_failed)
 
-    def _build_after_load(self, user: User | None) -> None:
+    def _first_screen(self, prepared: tuple[User | None, list[Entry]]) -> None:
+        user, month = prepared
+        today = self._today()
         self.tabs.clear()
-        self._build(user)
+        self._build_first(user, first_month=(today.year, today.month, month))
+        waiting = QLabel("読み込み中…")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tabs.addTab(waiting, TAB_TITLES[TAB_TABLE])
         self.built.emit(True)
+        self.runner.start(
+            _import_the_rest, lambda _none: self._the_rest(waiting), self._load_failed
+        )
+
+    def _the_rest(self, placeholder: QLabel) -> None:
+        on_it = self.tabs.currentWidget() is placeholder
+        self.tabs.removeTab(self.tabs.indexOf(placeholder))
+        placeholder.deleteLater()
+        self._build_rest(calendar=False)
+        if on_it:
+            self.tabs.setCurrentIndex(TAB_TABLE)
 
     def _load_failed(self, message: str) -> None:
         from kodaira_desktop.ui import prompts
@@ -128,18 +167,24 @@ class MainWindow(QMainWindow):
         prompts.show_error(self, "データベースを開けません", message)
 
     def _build(self, user: User | None) -> None:
+        """Everything at once (tests, and windows opened without deferring)."""
+        self._build_first(user)
+        self._build_rest(calendar=True)
+
+    def _build_first(
+        self, user: User | None, first_month: tuple[int, int, list[Entry]] | None = None
+    ) -> None:
+        """The first screen: the composer, and the calendar (with ``first_month``, read along
+        with the user, drawn at once)."""
         from kodaira_desktop.ui.composer import Composer
-        from kodaira_desktop.ui.dispatch_worker import DispatchWorker
-        from kodaira_desktop.ui.oversight_tabs import install_oversight
         from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
-        from kodaira_desktop.ui.queue_table import QueueTable
-        from kodaira_desktop.ui.status_bar import QueueStatusBar
 
         ctx = self.ctx
         self.user = user
         if self.user is not None:
             self.composer = Composer(ctx, self.user, self.runner)
             self.composer.submitted.connect(self.refresh_queue)
+            self.composer.overrideDecided.connect(self.refresh_queue)
             self.tabs.addTab(self.composer, TAB_TITLES[TAB_COMPOSER])
         else:
             notice = QLabel(
@@ -152,10 +197,22 @@ class MainWindow(QMainWindow):
         self.calendar_panel.itemOpened.connect(self.open_item)
         self.calendar_panel.itemRescheduled.connect(self.refresh_queue)
         self.tabs.addTab(self.calendar_panel, TAB_TITLES[TAB_CALENDAR])
+        if first_month is not None:
+            self.calendar_panel.prime(*first_month)
+
+    def _build_rest(self, *, calendar: bool) -> None:
+        """The table, the status bar, the dispatcher and the oversight tabs; then everything
+        is refreshed (the calendar too unless it was just read)."""
+        from kodaira_desktop.ui.dispatch_worker import DispatchWorker
+        from kodaira_desktop.ui.oversight_tabs import install_oversight
+        from kodaira_desktop.ui.queue_table import QueueTable
+        from kodaira_desktop.ui.status_bar import QueueStatusBar
+
+        ctx = self.ctx
         self.table: QueueTable = QueueTable(ctx, self.runner)
         self.table.itemOpened.connect(self.open_item)
         self.table.csv_actions.imported.connect(self.refresh_queue)
-        self.tabs.addTab(self.table, TAB_TITLES[TAB_TABLE])
+        self.tabs.insertTab(TAB_TABLE, self.table, TAB_TITLES[TAB_TABLE])
 
         self.status: QueueStatusBar = QueueStatusBar(ctx, self.user, self.runner)
         self.setStatusBar(self.status)
@@ -168,8 +225,6 @@ class MainWindow(QMainWindow):
         self.table.unknownOpened.connect(
             lambda entry: self.oversight.open_unknown(entry, self, self.refresh_queue)
         )
-        if self.composer is not None:
-            self.composer.overrideDecided.connect(self.refresh_queue)
         self._add_actions()
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_REFRESH_MS)
@@ -178,7 +233,7 @@ class MainWindow(QMainWindow):
         self.is_built = True
         if self.isVisible():
             self.dispatch.start()
-        self.refresh_queue()
+        self._refresh(calendar=calendar)
 
     def _find_user(self) -> User | None:
         from kodaira_desktop.services.accounts import acting_user
@@ -201,14 +256,28 @@ class MainWindow(QMainWindow):
     # -- queue -----------------------------------------------------------------------------
 
     def refresh_queue(self) -> None:
-        self.calendar_panel.reload()
+        self._refresh(calendar=True)
+
+    def _refresh(self, *, calendar: bool) -> None:
+        if calendar:
+            self.calendar_panel.reload()
+        if not self.is_built:  # the rest of the window is still on its way
+            return
         self.table.reload()
         self.status.refresh()
         self.oversight.refresh()
         self.queueRefreshed.emit()
 
+    def shows_current_month_with_entries(self) -> bool:
+        today = self._today()
+        shown = self.calendar_panel.month_shown_with_entries
+        return self.shows_current_month() and shown == (today.year, today.month)
+
+    def _today(self) -> date:
+        return self.ctx.policy.localize(self.ctx.clock.now()).date()
+
     def shows_current_month(self) -> bool:
-        today: date = self.ctx.policy.localize(self.ctx.clock.now()).date()
+        today = self._today()
         calendar = self.calendar_panel.calendar
         return (calendar.yearShown(), calendar.monthShown()) == (today.year, today.month)
 
@@ -253,8 +322,8 @@ class MainWindow(QMainWindow):
         """Stop the dispatcher and timers, keep the draft, let workers finish."""
         if self.is_built:
             self.dispatch.stop()
-            if self.composer is not None:
-                self.composer.flush_draft()
             self._timer.stop()
             self.oversight.stop()
+        if self.composer is not None:
+            self.composer.flush_draft()
         self.runner.wait()

@@ -140,7 +140,7 @@ class QueueCalendar(PolicyCalendar):
         for entry in entries:
             at = self.policy.localize(entry.scheduled_at)
             by_day[at.date()].append(entry)
-            groups[at.date()][(f"{at:%H:%M}", entry.item_id)].append(entry)
+            groups[at.date()][(f"{at.hour:02d}:{at.minute:02d}", entry.item_id)].append(entry)
         self._by_day = dict(by_day)
         self._lines = {
             day: [
@@ -452,6 +452,8 @@ class QueueCalendarPanel(QWidget):
         self._fetching: set[tuple[int, int]] = set()
         self._generation = 0
         self.calendar.show_today(ctx.policy.localize(ctx.clock.now()).date())
+        #: The (year, month) whose entries are drawn, once some month's are.
+        self.month_shown_with_entries: tuple[int, int] | None = None
         self.calendar.currentPageChanged.connect(self._load_month)
         self.calendar.selectionChanged.connect(self._show_day)
 
@@ -460,6 +462,13 @@ class QueueCalendarPanel(QWidget):
         self._generation += 1
         self._months.clear()
         self._load_month(self.calendar.yearShown(), self.calendar.monthShown())
+
+    def prime(self, year: int, month: int, entries: list[Entry]) -> None:
+        """Entries of a month read elsewhere (at start-up): kept, and shown if it is shown."""
+        self._months[(year, month)] = entries
+        if (self.calendar.yearShown(), self.calendar.monthShown()) == (year, month):
+            self._show_month(year, month, entries)
+            self._prefetch_around(year, month)
 
     def _load_month(self, year: int, month: int) -> None:
         """Show the month from the cache or fetch it on a worker (an indexed range query);
@@ -488,11 +497,10 @@ class QueueCalendarPanel(QWidget):
             self._months[(year, month)] = entries
             then(entries)
 
-        self.runner.start(
-            lambda: queries.entries_for_month(ctx, year, month), arrived, self._load_failed
-        )
+        self.runner.start(lambda: read_month(ctx, year, month), arrived, self._load_failed)
 
     def _show_month(self, year: int, month: int, entries: list[Entry]) -> None:
+        self.month_shown_with_entries = (year, month)
         self.calendar.set_entries(entries)
         self._show_day()
         self.monthLoaded.emit(year, month, len(entries))
@@ -591,3 +599,11 @@ def _month_index(year: int, month: int) -> int:
 def _add_months(year: int, month: int, step: int) -> tuple[int, int]:
     index = _month_index(year, month) + step
     return index // 12, index % 12 + 1
+
+
+def read_month(ctx: AppContext, year: int, month: int) -> list[Entry]:
+    """Worker body: a month's entries, and the holiday tables its grid will paint (building
+    one imports the `holidays` package the first time: never on the GUI thread)."""
+    for y, m in (_add_months(year, month, -1), (year, month), _add_months(year, month, 1)):
+        ctx.policy.holiday_name(date(y, m, 1))
+    return queries.entries_for_month(ctx, year, month)

@@ -4,11 +4,10 @@ item's entries), and `PagedEntryModel` over the whole queue, paged from the data
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from kodaira_desktop.domain.dates_ja import format_instant
@@ -22,7 +21,14 @@ from kodaira_desktop.ui.channel_style import (
     state_label,
     state_mark,
 )
-from kodaira_desktop.ui.record_model import AnyIndex, RecordTableModel
+from kodaira_desktop.ui.record_model import (
+    MAX_CACHED_PAGES,
+    PAGE_SIZE,
+    PagedRecordModel,
+    RecordTableModel,
+)
+
+__all__ = ["MAX_CACHED_PAGES", "PAGE_SIZE"]
 
 COLUMN_SCHEDULED: Final = 0
 COLUMN_CHANNEL: Final = 1
@@ -33,9 +39,6 @@ COLUMN_ERROR: Final = 5
 HEADERS: Final = ("予約日時", "媒体", "状態", "本文", "項目", "エラー")
 TEXT_PREVIEW_CHARS: Final = 80
 
-#: Rows fetched per query, and how many pages the table keeps (10,000 rows at most).
-PAGE_SIZE: Final = 200
-MAX_CACHED_PAGES: Final = 50
 SORT_KEYS: Final = {
     COLUMN_SCHEDULED: SortKey.SCHEDULED,
     COLUMN_CHANNEL: SortKey.CHANNEL,
@@ -131,108 +134,26 @@ class EntryTableModel(RecordTableModel[Entry]):
         self.layoutChanged.emit()
 
 
-class PagedEntryModel(QAbstractTableModel):
-    """The whole queue as a table, holding only the pages of rows that were looked at.
+class PagedEntryModel(PagedRecordModel[Entry]):
+    """The whole queue as a table, paged from the database (``services.queries.entry_page``
+    and ``entry_count``). ``sort`` (a header click) records the order and emits
+    ``sortRequested``: the owner queries again."""
 
-    The database filters, sorts and counts (``services.queries.entry_page``/``entry_count``);
-    this model knows the row count and a bounded cache of pages. A row whose page is missing
-    shows empty and asks for its page with ``pageWanted`` (the owner fetches it on a worker
-    and hands it to ``add_page``). Each new query bumps ``generation`` so that late pages of
-    an old query are dropped. ``sort`` (a header click) records the order and emits
-    ``sortRequested``: the owner reloads.
-    """
-
-    pageWanted = Signal(int, int)  # noqa: N815 — generation, page number
     sortRequested = Signal()  # noqa: N815
+    headers = HEADERS
 
     def __init__(self, policy: PostingPolicy, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._policy = policy
-        self._total = 0
-        self._pages: OrderedDict[int, list[Entry]] = OrderedDict()
-        self._pending: set[int] = set()
-        self.generation = 0
+        super().__init__(policy, parent)
         self.order = EntryOrder()
 
-    # -- filling ---------------------------------------------------------------------------
-
-    def begin_query(self) -> int:
-        """A new query starts: pages still on their way for the old one will be dropped."""
-        self.generation += 1
-        self._pending.clear()
-        return self.generation
-
-    def show_result(self, generation: int, total: int, first_page: Sequence[Entry]) -> bool:
-        if generation != self.generation:
-            return False
-        self.beginResetModel()
-        self._total = total
-        self._pages = OrderedDict({0: list(first_page)})
-        self._pending.clear()
-        self.endResetModel()
-        return True
-
-    def add_page(self, generation: int, page: int, entries: Sequence[Entry]) -> None:
-        if generation != self.generation:
-            return
-        self._pending.discard(page)
-        self._pages[page] = list(entries)
-        while len(self._pages) > MAX_CACHED_PAGES:
-            self._pages.popitem(last=False)
-        first = page * PAGE_SIZE
-        last = min(self._total, first + PAGE_SIZE) - 1
-        if last >= first:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, len(HEADERS) - 1))
-
-    # -- reading ---------------------------------------------------------------------------
-
-    @property
-    def total(self) -> int:
-        return self._total
-
     def entry_at(self, row: int) -> Entry | None:
-        """The entry on ``row`` when its page is here; otherwise None (and the page is asked
-        for)."""
-        if not 0 <= row < self._total:
-            return None
-        page, offset = divmod(row, PAGE_SIZE)
-        rows = self._pages.get(page)
-        if rows is None:
-            if page not in self._pending:
-                self._pending.add(page)
-                self.pageWanted.emit(self.generation, page)
-            return None
-        self._pages.move_to_end(page)
-        return rows[offset] if offset < len(rows) else None
+        return self.record_at(row)
 
     def entries(self) -> list[Entry]:
-        """The rows fetched so far, in table order."""
-        return [entry for page in sorted(self._pages) for entry in self._pages[page]]
+        return self.loaded_records()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else self._total
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self.entry_at(index.row())
-        if entry is None:
-            return None
-        return entry_cell(self._policy, entry, index.column(), role)
+    def cell_data(self, entry: Entry, column: int, role: int) -> Any:
+        return entry_cell(self._policy, entry, column, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS.get(column)

@@ -99,7 +99,7 @@ class QueueTable(QWidget):
         )
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COLUMN_SCHEDULED, Qt.SortOrder.AscendingOrder)
-        self.model.sortRequested.connect(self.reload)
+        self.model.sortRequested.connect(lambda: self._query(count_all=False))
         self.model.pageWanted.connect(self._fetch_page)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.activated.connect(self._open)  # Enter, or a double-click
@@ -130,6 +130,11 @@ class QueueTable(QWidget):
     def reload(self) -> None:
         """Count and fetch the first page on a worker; the table is replaced when they arrive
         (rows further down are fetched when they come into view)."""
+        self._query(count_all=True)
+
+    def _query(self, *, count_all: bool) -> None:
+        """``count_all``: count the whole queue too (a filter or a sort changes only what is
+        shown, so they reuse the last total)."""
         ctx, where, order = self.ctx, self.where, self.model.order
         generation = self.model.begin_query()
         started = perf_counter()
@@ -137,15 +142,19 @@ class QueueTable(QWidget):
 
         def work() -> tuple[int, int, list[Entry]]:
             shown = queries.entry_count(ctx, where)
-            everything = (
-                shown if where == EntryFilter() else queries.entry_count(ctx, EntryFilter())
-            )
+            if where == EntryFilter():
+                everything = shown
+            elif count_all:
+                everything = queries.entry_count(ctx, EntryFilter())
+            else:
+                everything = -1  # unchanged
             return shown, everything, queries.entry_page(ctx, where, order, 0, PAGE_SIZE)
 
         def done(result: tuple[int, int, list[Entry]]) -> None:
             shown, everything, first = result
             if self.model.show_result(generation, shown, first):
-                self.all_count = everything
+                if everything >= 0:
+                    self.all_count = everything
                 self.last_load_seconds = perf_counter() - started
                 self._update_count()
                 self.loaded.emit(shown)
@@ -168,7 +177,7 @@ class QueueTable(QWidget):
 
     def _set_filter(self, **changes: object) -> None:
         self.where = replace(self.where, **changes)  # type: ignore[arg-type]
-        self.reload()
+        self._query(count_all=False)
 
     def _apply_channel_filter(self) -> None:
         key = self.channel_filter.currentData()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -237,3 +238,30 @@ def test_wakeup_arithmetic() -> None:
     assert detector.check(now + timedelta(hours=2), 120.0) == pytest.approx(
         7180.0
     )  # 7,190 s of wall time in 10 s
+
+
+def test_an_entry_queued_while_the_dispatcher_sleeps_goes_out_within_a_second(
+    office: AppContext, services: FakeServices
+) -> None:
+    live = AppContext.create(
+        database=office.database_url,
+        login=office.login,
+        clock=ShiftedClock(datetime(2026, 11, 25, 10, 0, tzinfo=JST)),
+    )
+    live.__dict__["endpoints"] = services.endpoints
+    live.secrets.set_channel_credentials("line", services.credentials["line"])
+    stop = threading.Event()
+    worker = threading.Thread(target=Dispatcher(live).run_forever, args=(stop,))
+    worker.start()
+    try:
+        stop.wait(0.3)  # asleep: nothing is due, the next look is 30 s away
+        queue(live, "line")  # as from another PC: due now
+        queued = time.monotonic()
+        while not services.line.broadcasts:
+            assert time.monotonic() - queued < 5, "not sent in time"
+            stop.wait(0.01)
+        assert time.monotonic() - queued < 1.5
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+        live.close()

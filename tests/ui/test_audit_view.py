@@ -12,12 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kodaira_desktop.services import approvals
+from kodaira_desktop.services import approvals, audit
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.audit_model import COLUMN_ACTION, COLUMN_ACTOR, COLUMN_AT, COLUMN_SEQ
 from kodaira_desktop.ui.audit_view import AuditView
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR
+from kodaira_desktop.ui.record_model import PAGE_SIZE
 from kodaira_desktop.ui.workers import TaskRunner
 from tests.ui.conftest import CHIEF_PASSWORD
 from tests.ui.emergency import chief_ctx, request_emergency, runner
@@ -122,3 +123,28 @@ def test_the_tamper_check_passes_then_finds_the_broken_seq(
     background = Qt.ItemDataRole.BackgroundRole
     assert view.model.data(view.model.index(1, 0), background) is not None  # seq 2 on
     assert view.model.data(view.model.index(0, 0), background) is None
+
+
+def test_a_long_trail_is_counted_in_sql_and_fetched_page_by_page(
+    qtbot: QtBot, ctx: AppContext, runner: TaskRunner
+) -> None:
+    for n in range(PAGE_SIZE + 50):
+        audit.record(ctx, "item.created", f"item:{n}")
+    audit_view = AuditView(ctx, runner)
+    qtbot.addWidget(audit_view)
+    audit_view.resize(900, 500)
+    audit_view.show()
+    with qtbot.waitSignal(audit_view.loaded, timeout=10_000) as loaded:
+        audit_view.reload()
+    total = loaded.args[0]
+    assert total >= PAGE_SIZE + 50
+    assert audit_view.model.rowCount() == total
+    assert len(audit_view.model.rows()) == PAGE_SIZE  # only the first page so far
+    audit_view.view.scrollToBottom()
+    qtbot.waitUntil(lambda: len(audit_view.model.rows()) == total, timeout=10_000)
+    last = audit_view.model.index(total - 1, COLUMN_SEQ)
+    assert audit_view.model.data(last) == total
+    with qtbot.waitSignal(audit_view.loaded, timeout=10_000):
+        audit_view.actor_filter.setText("nobody")
+        audit_view.actor_filter.editingFinished.emit()
+    assert audit_view.model.rowCount() == 0

@@ -82,7 +82,8 @@ def set_revision(path: Path, revision: str) -> None:
 
 def test_the_schema_check_needs_no_alembic(ctx: AppContext) -> None:
     revisions, head = known_revisions()
-    assert head in revisions and "0001" in revisions
+    assert head in revisions
+    assert "0001" in revisions
     assert check_schema(ctx.database).state is SchemaState.CURRENT
 
 

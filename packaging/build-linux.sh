@@ -3,7 +3,8 @@
 #   dist/linux/kodaira-desktop/kodaira-desktop   (the same commands as `kodaira-desktop`)
 #   dist/kodaira-desktop-<version>-linux-x86_64.tar.gz
 # then checks that the bundle's --version and --smoke work from a clean environment.
-# KODAIRA_BUILD_CACHE: where the build venv is kept between runs (default ~/.cache/kodaira-build).
+# --quick: the fastest gzip level (CI). KODAIRA_BUILD_CACHE: where the build venv is kept
+# between runs (default ~/.cache/kodaira-build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -14,6 +15,13 @@ OUT="$ROOT/dist/linux"
 BUNDLE="$OUT/kodaira-desktop"
 TARBALL="$ROOT/dist/kodaira-desktop-$VERSION-linux-x86_64.tar.gz"
 PYINSTALLER_VERSION="6.22.3"
+GZIP_LEVEL=-9
+for arg in "$@"; do
+  case "$arg" in
+    --quick) GZIP_LEVEL=-1 ;;
+    *) echo "usage: bash packaging/build-linux.sh [--quick]" >&2; exit 2 ;;
+  esac
+done
 
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 fail() { echo "build-linux: $*" >&2; exit 1; }
@@ -43,7 +51,7 @@ sed -e "s|^Exec=.*|Exec=/opt/kodaira-desktop/kodaira-desktop|" -e "/^Icon=/d" \
 echo "Icon=/opt/kodaira-desktop/kodaira-desktop.png" >>"$BUNDLE/kodaira-desktop.desktop"
 
 step "tarball"
-tar -C "$OUT" -czf "$TARBALL" kodaira-desktop
+tar -C "$OUT" -cf - kodaira-desktop | gzip "$GZIP_LEVEL" >"$TARBALL"
 
 step "--version and --smoke from a clean environment"
 HOME_DIR=$(mktemp -d)

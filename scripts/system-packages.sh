@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the app needs (Qt's libraries, Japanese fonts), and
-# PostgreSQL too with --with-postgres (the tests start a throwaway server from it).
+# PostgreSQL too with --with-postgres (the tests start a throwaway server from it), and with
+# --with-installers what building and testing the installers needs (NSIS, wixl, osslsigncode,
+# Wine, MinGW for Wine's test stubs, binutils for PyInstaller).
 # Does nothing for packages already installed, or where apt-get is not available.
 set -euo pipefail
 
@@ -10,7 +12,15 @@ PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-xinerama0
 )
-[ "${1:-}" = "--with-postgres" ] && PACKAGES+=(postgresql)
+for option in "$@"; do
+  case "$option" in
+    --with-postgres) PACKAGES+=(postgresql) ;;
+    --with-installers)
+      PACKAGES+=(curl openssl binutils osslsigncode nsis wixl msitools wine wine64
+        gcc-mingw-w64-x86-64-posix) ;;
+    *) echo "usage: system-packages.sh [--with-postgres] [--with-installers]" >&2; exit 2 ;;
+  esac
+done
 
 command -v dpkg-query >/dev/null && command -v apt-get >/dev/null || exit 0
 missing=()

@@ -8,6 +8,7 @@ import pytest
 
 from kodaira_desktop.site_config import (
     SiteConfigError,
+    SiteSettings,
     main,
     read_site_config,
     resolve_settings,
@@ -17,7 +18,7 @@ from kodaira_desktop.site_config import (
 DEFAULT = "sqlite:///default.sqlite3"
 
 
-def _resolve(folder: Path, env: dict[str, str], option: str | None = None):  # type: ignore[no-untyped-def]
+def _resolve(folder: Path, env: dict[str, str], option: str | None = None) -> SiteSettings:
     return resolve_settings(folder, env, database_option=option, default_database_url=DEFAULT)
 
 

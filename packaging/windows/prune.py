@@ -54,10 +54,10 @@ def _size(path: Path) -> int:
 def prune(site_packages: Path) -> int:
     pyside = site_packages / "PySide6"
     doomed: list[Path] = []
+    kept_folders = ("plugins", "translations")
     for entry in pyside.iterdir():
-        if (entry.is_file() and entry.name not in KEEP_FILES) or (
-            entry.is_dir() and entry.name not in ("plugins", "translations")
-        ):
+        kept = entry.name in (KEEP_FILES if entry.is_file() else kept_folders)
+        if not kept:
             doomed.append(entry)
     for folder in (pyside / "plugins").iterdir():
         keep = KEEP_PLUGINS.get(folder.name, set())

@@ -68,6 +68,19 @@ def test_the_switch() -> None:
         assert not gui_dispatch_enabled({"KODAIRA_GUI_DISPATCH": off})
 
 
+def test_the_machine_wide_config_can_keep_a_pcs_window_from_dispatching(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site-config"
+    site.mkdir(exist_ok=True)
+    (site / "config.toml").write_text("dispatch = false\n", encoding="utf-8")
+    monkeypatch.delenv("KODAIRA_GUI_DISPATCH", raising=False)
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert not DispatchWorker(AppContext.create(database=url, login="tanaka")).enabled
+    monkeypatch.setenv("KODAIRA_GUI_DISPATCH", "1")  # the environment wins over the file
+    assert DispatchWorker(AppContext.create(database=url, login="tanaka")).enabled
+
+
 def test_the_worker_publishes_what_is_due_then_stops(
     qtbot: QtBot, live_ctx: AppContext, services: FakeServices
 ) -> None:

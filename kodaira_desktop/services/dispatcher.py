@@ -276,7 +276,12 @@ class Dispatcher:
             if stop.wait(min(POLL_SECONDS, seconds)):
                 return
             now = self.ctx.clock.now()
-            due = self.store.next_due_time(now)
+            try:
+                due = self.store.next_due_time(now)
+            except Exception as error:
+                if not is_database_outage(error):
+                    raise
+                return  # the next pass waits the outage out, with backoff
             if due is not None and due <= now:
                 return
 

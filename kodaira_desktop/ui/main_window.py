@@ -126,9 +126,7 @@ class MainWindow(QMainWindow):
             month = read_month(ctx, today.year, today.month)
             try:
                 return acting_user(ctx), month
-            except ServiceError as error:
-                if error.invalid:
-                    raise
+            except ServiceError as error:  # not registered: the window says so and who to ask
                 log.warning("%s", error)
                 return None, month
 

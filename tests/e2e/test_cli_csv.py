@@ -92,8 +92,8 @@ def test_refused_rows_are_each_reported_and_nothing_is_imported(cli: Cli) -> Non
             "9",
         ]
         assert "年末年始" in lines[0]
-        assert "2027-01-04 08:30" in lines[0]
-        assert "2026-12-03 08:30" in lines[1]
+        assert "2027年1月4日（月）08:30" in lines[0]
+        assert "2026年12月3日（木）08:30" in lines[1]
         assert "担当者に指定されていません" in lines[2]
         assert "tiktok" in lines[3]
         assert "280" in lines[4]

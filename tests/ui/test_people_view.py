@@ -66,5 +66,5 @@ def test_the_last_chief_cannot_deactivate_themselves(
     assert dialog is not None
     with qtbot.waitSignal(dialog.failed, timeout=10_000):
         fill_and_press(qtbot, dialog, "無効にする", CHIEF_PASSWORD)
-    assert "last active chief" in dialog.message.text()
+    assert "最後の課長のため無効にできません" in dialog.message.text()
     assert view.status_of(CHIEF) == "有効"

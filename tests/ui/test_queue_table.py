@@ -76,8 +76,8 @@ def test_filters_by_channel_state_and_date_in_sql(qtbot: QtBot, ctx: AppContext)
     table.first_day.setDate(QDate(2026, 11, 3))
     table.last_day.setDate(QDate(2026, 11, 3))
     requery(qtbot, table, lambda: table.date_filter.setChecked(True))
-    days = {str(value)[:10] for value in shown(table, COLUMN_SCHEDULED)}
-    assert days == {"2026-11-03"}
+    days = {str(value)[:13] for value in shown(table, COLUMN_SCHEDULED)}
+    assert days == {"2026年11月3日（火）"}
 
 
 def test_sorting_is_done_by_the_database(qtbot: QtBot, ctx: AppContext) -> None:

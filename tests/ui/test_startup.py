@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.store.engine import open_database
+from kodaira_desktop.store.migrate import upgrade_database
 from kodaira_desktop.store.schema_version import SchemaState, check_schema, known_revisions
 
 HEAVY = ("sqlalchemy", "alembic", "httpx", "keyring", "cryptography", "holidays")
@@ -111,15 +113,15 @@ def test_a_newer_schema_is_refused_with_a_clear_message(
     assert smoke.returncode == 2
 
 
-def test_an_older_schema_is_upgraded_with_a_backup(database_file: Path, tmp_path: Path) -> None:
-    set_revision(database_file, "0002")
-    with sqlite3.connect(database_file) as connection:
-        connection.execute("DROP INDEX ix_entries_scheduled_at_id")
-        connection.execute("DROP INDEX ix_entries_channel_key_scheduled_at")
-        connection.execute("DROP INDEX ix_entries_item_id")
-        connection.execute("DROP INDEX ix_audit_log_at")
+def test_an_older_schema_is_upgraded_with_a_backup(tmp_path: Path) -> None:
+    older = tmp_path / "older.sqlite3"
+    db = open_database(f"sqlite:///{older}")
+    try:
+        upgrade_database(db, None, revision="0002")  # a database from an earlier release
+    finally:
+        db.dispose()
     env = environment(tmp_path)
-    ctx = AppContext.create(database=f"sqlite:///{database_file}", login="tanaka", environ=env)
+    ctx = AppContext.create(database=f"sqlite:///{older}", login="tanaka", environ=env)
     try:
         assert check_schema(ctx.database).state is SchemaState.CURRENT
         assert list(ctx.paths.backup_dir.glob("*rev0002*"))

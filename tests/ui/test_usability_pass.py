@@ -269,8 +269,8 @@ def test_the_table_writes_dates_the_japanese_way(qtbot: QtBot, window: MainWindo
     with qtbot.waitSignal(window.queueRefreshed, timeout=10_000):
         click(qtbot, composer.schedule_button)
     table = window.table
-    qtbot.waitUntil(lambda: table.proxy.rowCount() > 0)
-    shown = table.proxy.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
+    qtbot.waitUntil(lambda: table.model.rowCount() > 0)
+    shown = table.model.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
     assert shown.startswith("2026年11月25日（水）")
 
 
@@ -282,9 +282,9 @@ def test_enter_in_the_table_opens_the_item(qtbot: QtBot, window: MainWindow) -> 
         click(qtbot, composer.schedule_button)
     window.tabs.setCurrentIndex(2)
     view = window.table.view
-    qtbot.waitUntil(lambda: window.table.proxy.rowCount() > 0)
+    qtbot.waitUntil(lambda: window.table.model.rowCount() > 0)
     view.setFocus()
-    view.setCurrentIndex(window.table.proxy.index(0, 0))
+    view.setCurrentIndex(window.table.model.index(0, 0))
     with qtbot.waitSignal(window.table.itemOpened, timeout=5_000):
         qtbot.keyClick(view, Qt.Key.Key_Return)
     assert not view.tabKeyNavigation()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -125,11 +127,13 @@ def _seed(chief: AppContext, ctx: AppContext, clock: FakeClock, folder: Path) ->
     )
 
 
-def main() -> int:
+@contextmanager
+def seeded_office() -> Iterator[tuple[QApplication, AppContext, AppContext, Path]]:
+    """The Qt application, the chief's and tanaka's contexts on a seeded throw-away database,
+    and its folder (for the sample files)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kodaira-shots-") as temp:
         folder = Path(temp)
         env = _environment(folder)
@@ -138,10 +142,18 @@ def main() -> int:
         chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
         ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
         _seed(chief, ctx, clock, folder)
+        try:
+            yield app, chief, ctx, folder
+        finally:
+            chief.close()
+            ctx.close()
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with seeded_office() as (app, chief, ctx, folder):
         _render(app, ctx, folder)
         screenshots_oversight.render(app, ctx, chief, PASSWORD, OUT)
-        chief.close()
-        ctx.close()
     return 0
 
 

@@ -6,41 +6,26 @@ tab, the calendar and the table, to docs/screenshots/1024x768/.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication
 
-from kodaira_desktop.dispatch.clock import FakeClock
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import TAB_CALENDAR, TAB_COMPOSER, TAB_TABLE, MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import NOW, _environment, _seed
+from screenshots import seeded_office
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "1024x768"
 SIZE = (1024, 768)
 
 
 def main() -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kodaira-shots-") as temp:
-        folder = Path(temp)
-        env = _environment(folder)
-        database = f"sqlite:///{folder / 'queue.sqlite3'}"
-        clock = FakeClock(NOW)
-        chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
-        ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
-        _seed(chief, ctx, clock, folder)
+    with seeded_office() as (app, _chief, ctx, folder):
         render(app, ctx, folder)
-        chief.close()
-        ctx.close()
     return 0
 
 

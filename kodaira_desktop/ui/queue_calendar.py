@@ -501,9 +501,22 @@ class QueueCalendarPanel(QWidget):
 
     def _show_month(self, year: int, month: int, entries: list[Entry]) -> None:
         self.month_shown_with_entries = (year, month)
-        self.calendar.set_entries(entries)
+        self.calendar.set_entries(entries + self._neighbours(year, month))
         self._show_day()
         self.monthLoaded.emit(year, month, len(entries))
+
+    def _neighbours(self, year: int, month: int) -> list[Entry]:
+        """The cached entries of the months either side: the grid shows some of their days."""
+        around = (_add_months(year, month, step) for step in (-1, 1))
+        return [e for key in around for e in self._months.get(key, [])]
+
+    def _redraw_with_neighbours(self) -> None:
+        """A neighbouring month arrived: draw its days in the grid of the month shown."""
+        shown = (self.calendar.yearShown(), self.calendar.monthShown())
+        entries = self._months.get(shown)
+        if entries is not None and self.month_shown_with_entries == shown:
+            self.calendar.set_entries(entries + self._neighbours(*shown))
+            self._show_day()
 
     def _prefetch_around(self, year: int, month: int) -> None:
         around = [_add_months(year, month, step) for step in (-1, 1)]
@@ -512,7 +525,7 @@ class QueueCalendarPanel(QWidget):
                 del self._months[key]
         for y, m in around:
             if (y, m) not in self._months and (y, m) not in self._fetching:
-                self._fetch(y, m, lambda _entries: None)
+                self._fetch(y, m, lambda _entries: self._redraw_with_neighbours())
 
     def _load_failed(self, message: str) -> None:
         self.day_title.setText(f"予定を読み込めませんでした：{message}")

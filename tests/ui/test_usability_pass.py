@@ -459,3 +459,17 @@ def test_the_item_dialog_says_which_change_is_which_and_counts_while_editing(
     dialog.text.selectAll()
     input_text(qtbot, dialog.text, "小" * 141)
     assert "#c62828" in dialog.counters.text()
+
+
+def test_days_of_the_neighbouring_months_show_their_entries(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    from kodaira_desktop.services import compose
+    from kodaira_desktop.services.compose import ComposeRequest
+
+    december = datetime(2026, 12, 2, 10, 0, tzinfo=JST)  # in November's grid, last row
+    compose.submit(ctx, ComposeRequest(text="十二月のお知らせ", channels=("x-city",), at=december))
+    window.refresh_queue()
+    calendar = window.calendar_panel.calendar
+    qtbot.waitUntil(lambda: bool(calendar.entries_on(december.date())), timeout=10_000)
+    assert (calendar.yearShown(), calendar.monthShown()) == (2026, 11)

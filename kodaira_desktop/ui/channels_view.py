@@ -5,7 +5,6 @@ website). Suspending holds the channel's waiting posts; resuming releases them."
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from kodaira_desktop.ui.channel_style import (
     ordered_channel_keys,
 )
 from kodaira_desktop.ui.chief_prompt import ChiefAction, ChiefActionDialog
+from kodaira_desktop.ui.table_fill import fill_table, select_row
 from kodaira_desktop.ui.workers import TaskRunner
 
 HEADERS = ("チャンネル", "アカウント", "状態", "停止日時・実施者")
@@ -93,25 +92,28 @@ class ChannelsView(QWidget):
         order = ordered_channel_keys([c.key for c in found])
         self.channels = sorted(found, key=lambda c: order.index(c.key))
         found = self.channels
-        self.table.setRowCount(len(found))
-        for row, channel in enumerate(found):
-            by = ""
-            if channel.suspended and channel.suspended_at is not None:
-                at = self.ctx.policy.localize(channel.suspended_at)
-                by = f"{format_instant(at)}　{channel.suspended_by or ''}"
-            cells = (channel_label(channel.key), channel.display_name, state_text(channel), by)
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                if column == 2:
-                    cell.setForeground(QColor(ERROR_COLOUR if channel.suspended else OK_COLOUR))
-                self.table.setItem(row, column, cell)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        keys = [c.key for c in found]
-        if chosen is not None and chosen.key in keys:
-            self.table.selectRow(keys.index(chosen.key))
+        rows = [
+            (
+                (
+                    channel_label(channel.key),
+                    channel.display_name,
+                    state_text(channel),
+                    self._suspended_by(channel),
+                ),
+                ERROR_COLOUR if channel.suspended else OK_COLOUR,
+            )
+            for channel in found
+        ]
+        fill_table(self.table, rows, status_column=2, stretch_column=2)
+        select_row(self.table, [c.key for c in found], chosen.key if chosen else None)
         self._update_buttons()
         self.loaded.emit()
+
+    def _suspended_by(self, channel: Channel) -> str:
+        if not channel.suspended or channel.suspended_at is None:
+            return ""
+        at = self.ctx.policy.localize(channel.suspended_at)
+        return f"{format_instant(at)}　{channel.suspended_by or ''}"
 
     def selected(self) -> Channel | None:
         rows = self.table.selectionModel().selectedRows()

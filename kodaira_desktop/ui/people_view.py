@@ -5,7 +5,6 @@ chief's key is revoked at the same time (services.handover)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +21,7 @@ from kodaira_desktop.services import handover, queries
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
 from kodaira_desktop.ui.chief_prompt import ChiefAction, ChiefActionDialog
+from kodaira_desktop.ui.table_fill import fill_table, select_row
 from kodaira_desktop.ui.workers import TaskRunner
 
 TAB_TITLE = "職員"
@@ -77,25 +76,21 @@ class PeopleView(QWidget):
     def _show(self, found: list[User]) -> None:
         chosen = self.selected()
         self.users = found
-        self.table.setRowCount(len(found))
-        for row, user in enumerate(found):
-            cells = (
-                user.login,
-                user.display_name,
-                ROLE_LABELS.get(user.role, user.role),
-                "、".join(sorted(user.channels)) or "－",
-                "有効" if user.active else "無効",
+        rows = [
+            (
+                (
+                    user.login,
+                    user.display_name,
+                    ROLE_LABELS.get(user.role, user.role),
+                    "、".join(sorted(user.channels)) or "－",
+                    "有効" if user.active else "無効",
+                ),
+                OK_COLOUR if user.active else ERROR_COLOUR,
             )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 4:
-                    item.setForeground(QColor(OK_COLOUR if user.active else ERROR_COLOUR))
-                self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        logins = [u.login for u in found]
-        if chosen is not None and chosen.login in logins:
-            self.table.selectRow(logins.index(chosen.login))
+            for user in found
+        ]
+        fill_table(self.table, rows, status_column=4, stretch_column=3)
+        select_row(self.table, [u.login for u in found], chosen.login if chosen else None)
         self._update_buttons()
         self.loaded.emit()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kodaira_desktop.domain.records import Item, OverrideRequest
 from kodaira_desktop.domain.states import EntryState
@@ -13,10 +13,11 @@ from kodaira_desktop.security import approval_payload, chief_keys
 from kodaira_desktop.services import accounts, audit
 from kodaira_desktop.services.context import AppContext, ServiceError
 
+#: How long an approved emergency override stays usable after its requested time.
+OVERRIDE_WINDOW = timedelta(hours=2)
+
 
 def request_override(ctx: AppContext, item_id: int, reason: str, at: datetime) -> int:
-    from kodaira_desktop.services.compose import OVERRIDE_WINDOW
-
     request = ctx.store.create_override(
         item_id=item_id,
         requested_by=ctx.login,

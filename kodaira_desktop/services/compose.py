@@ -19,8 +19,6 @@ from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.services.policy_admin import policy_in_force
 from kodaira_desktop.services.templates import fill_placeholders
 
-#: How long an approved emergency override stays usable after its requested time.
-OVERRIDE_WINDOW = timedelta(hours=2)
 #: A time this far in the past is a mistake, not "now".
 PAST_TOLERANCE = timedelta(minutes=1)
 

@@ -11,14 +11,12 @@ import logging
 import math
 import os
 import random
-import secrets
 import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from kodaira_desktop import __version__
 from kodaira_desktop.dispatch.pacing import Pacer, pacing_message
@@ -37,7 +35,15 @@ from kodaira_desktop.platforms.base import (
 )
 from kodaira_desktop.policy import PostingPolicy
 from kodaira_desktop.services import approvals, audit, send_checks
+from kodaira_desktop.services.claim_recovery import ClaimRecovery
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.services.dispatch_host import (
+    HEARTBEAT_STALE,
+    HOST_NAME_ENV,
+    HeartbeatThread,
+    host_id,
+)
+from kodaira_desktop.services.dispatch_report import DispatchReport
 from kodaira_desktop.services.outage import (
     DATABASE_UNREACHABLE,
     backoff,
@@ -45,101 +51,27 @@ from kodaira_desktop.services.outage import (
     retry_through_outage,
 )
 from kodaira_desktop.services.policy_admin import policy_in_force
+from kodaira_desktop.services.publisher_pool import PublisherFactory, PublisherPool, is_retry_safe
 from kodaira_desktop.services.training import fake_clock_refusal
 
 log = logging.getLogger(__name__)
 
 S = EntryState
-PublisherFactory = Callable[[Channel, Mapping[str, str]], Publisher]
 ProgressHook = Callable[[Entry, int, int], None]
+OutageHook = Callable[[str | None], None]
 
-#: How often a running dispatcher writes its heartbeat (on its own thread, also mid-upload).
-HEARTBEAT_INTERVAL_S = 5.0
-#: A dispatcher whose heartbeat is older than this is dead: its claims are recovered.
-HEARTBEAT_STALE = timedelta(seconds=30)
-#: Heartbeat rows of dead dispatchers (holding no claim) are deleted after this.
-FORGET_DEAD_AFTER = timedelta(hours=1)
 #: How often a long pass looks for orphaned claims, between its entries.
 RECOVERY_EVERY_S = 5.0
 #: The longest sleep between passes (entries other PCs add, claims of dead dispatchers).
 RESYNC_S = 10.0
+#: While sleeping, look this often for entries that fell due sooner (added meanwhile).
+POLL_SECONDS = 0.5
 
-OutageHook = Callable[[str | None], None]
+__all__ = ["HEARTBEAT_STALE", "DispatchReport", "Dispatcher", "PublisherFactory", "host_id"]
 
 
 class ClaimLostError(Exception):
     """Another dispatcher recovered this entry (ours was thought dead): do not send it."""
-
-
-#: While sleeping, look this often for entries that fell due sooner (added meanwhile).
-POLL_SECONDS = 0.5
-
-
-@dataclass
-class DispatchReport:
-    published: list[int] = field(default_factory=list)
-    retrying: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    unknown: list[int] = field(default_factory=list)
-    held: list[int] = field(default_factory=list)
-    #: Put off to stay under the service's rate limit (dispatch/pacing.py).
-    paced: list[int] = field(default_factory=list)
-
-    @property
-    def handled(self) -> int:
-        lists = (self.published, self.retrying, self.failed, self.unknown, self.held, self.paced)
-        return sum(map(len, lists))
-
-    def summary(self) -> str:
-        return (
-            f"published {len(self.published)}, retrying {len(self.retrying)}, "
-            f"failed {len(self.failed)}, unknown {len(self.unknown)}, held {len(self.held)}"
-        )
-
-
-#: Names this PC in heartbeats and claims instead of its host name (tests simulating PCs).
-HOST_NAME_ENV = "KODAIRA_HOST_NAME"
-
-
-def host_id(name: str | None = None) -> str:
-    """``host:pid:token`` — the heartbeat row's key and every claim's ``claimed_by``; the token
-    keeps a restarted process that got the same pid from inheriting a dead one's claims."""
-    return f"{name or socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, but not ours (EPERM) — or a platform without signal 0
-        return True
-    return True
-
-
-class _Beater:
-    """Writes the heartbeat every HEARTBEAT_INTERVAL_S on its own thread, so a long upload or
-    a long pass never makes a live dispatcher look dead."""
-
-    def __init__(self, beat: Callable[[], None]) -> None:
-        self._beat = beat
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="kodaira-heartbeat", daemon=True)
-
-    def __enter__(self) -> _Beater:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=HEARTBEAT_INTERVAL_S * 2)
-
-    def _run(self) -> None:
-        while not self._stop.wait(HEARTBEAT_INTERVAL_S):
-            try:
-                self._beat()
-            except Exception:  # the database is away: the main loop says so and reconnects
-                log.debug("heartbeat not written", exc_info=True)
 
 
 class Dispatcher:
@@ -162,9 +94,8 @@ class Dispatcher:
         self.progress = progress
         self.host_name = ctx.environ.get(HOST_NAME_ENV) or socket.gethostname()
         self.host = host_id(self.host_name)
-        self.client_timeout = client_timeout
-        self._factory = publisher_factory or self._make_publisher
-        self._publishers: dict[str, Publisher] = {}
+        self.publishers = PublisherPool(ctx, publisher_factory, timeout=client_timeout)
+        self.recovery = ClaimRecovery(ctx, self.host, self.host_name, self._finish)
         #: The version of each entry being sent, as progress (resume state) bumps it.
         self._versions: dict[int, int] = {}
         #: The signed policy in force, read again at each pass (never the local file).
@@ -303,7 +234,7 @@ class Dispatcher:
             return
         self._beating = True
         try:
-            with _Beater(self.heartbeat):
+            with HeartbeatThread(self.heartbeat):
                 yield
         finally:
             self._beating = False
@@ -336,9 +267,7 @@ class Dispatcher:
         return retry_through_outage(attempt, self.stopping, on_outage=note)
 
     def close(self) -> None:
-        for publisher in self._publishers.values():
-            publisher.close()
-        self._publishers.clear()
+        self.publishers.close()
         try:
             self.store.remove_heartbeat(self.host)
         except Exception:  # the database may be gone at shutdown; the beat then goes stale
@@ -375,7 +304,7 @@ class Dispatcher:
             )  # fmt: skip
             return
         try:
-            publisher = self._publisher(channel)
+            publisher = self.publishers.get(channel)
             result = self._publish(publisher, entry, item, channel)
         except send_checks.SendCheckError as refused:
             # Nothing of this entry was sent: a path, URL or file failed the send-time checks.
@@ -395,7 +324,7 @@ class Dispatcher:
                 self._versions.pop(entry.id, None)
                 raise
             log.exception("unexpected error publishing entry %s", entry.id)
-            kind = ErrorKind.TRANSIENT if self._idempotent(channel) else ErrorKind.UNKNOWN
+            kind = ErrorKind.TRANSIENT if is_retry_safe(channel) else ErrorKind.UNKNOWN
             self._on_error(entry, channel, PublishError(kind, f"内部エラー: {error}"), report)
         else:
             self._finish(
@@ -575,82 +504,10 @@ class Dispatcher:
     # -- housekeeping ----------------------------------------------------------------------
 
     def expire_requests(self, now: datetime) -> None:
-        """Emergency requests whose window passed unanswered: their entries are held."""
-        for request in self.store.list_pending_overrides():
-            if request.window_end >= now:
-                continue
-            if not self.store.decide_override(request.id, "expired", decided_by="system"):
-                continue
-            item = self.store.get_item(request.item_id)
-            for entry in item.entries if item else ():
-                if entry.state == S.AWAITING_APPROVAL:
-                    self.store.transition(
-                        entry.id,
-                        entry.state,
-                        entry.version,
-                        S.HELD,
-                        last_error="緊急投稿の承認期限が過ぎました。",
-                    )
-            audit.record(
-                self.ctx,
-                "override.expired",
-                f"item:{request.item_id}",
-                {},
-                actor=f"dispatcher@{self.host}",
-            )
+        self.recovery.expire_requests(now)
 
     def recover_orphans(self, now: datetime, report: DispatchReport, *, own: bool = True) -> None:
-        """Entries left in `sending` by a dead dispatcher (no heartbeat for HEARTBEAT_STALE, or
-        a dead process on this PC), or by this one before a lost connection. One whose
-        request never started is simply queued again; one whose request may have left is
-        resumed where that is safe (LINE's retry key, YouTube's session), else `unknown`.
-        ``own``: include this dispatcher's claims (only between passes, when none is in hand)."""
-        also = [self.host] if own else []
-        also += self._dead_on_this_pc()
-        self.store.prune_heartbeats(now - FORGET_DEAD_AFTER)
-        for entry in self.store.orphaned_claims(now - HEARTBEAT_STALE, also):
-            if not own and entry.claimed_by == self.host:
-                continue
-            channel = self.store.get_channel(entry.channel_key)
-            if entry.request_started_at is None:
-                self._finish(
-                    entry,
-                    S.RETRY_WAIT,
-                    report.retrying,
-                    "entry.recovered",
-                    next_attempt_at=now,
-                    claimed_by=None,
-                    last_error=None,
-                )
-            elif channel is not None and self._idempotent(channel):
-                self._finish(
-                    entry,
-                    S.RETRY_WAIT,
-                    report.retrying,
-                    "entry.recovered",
-                    next_attempt_at=now,
-                    claimed_by=None,
-                    last_error="送信中に中断されました。再開します。",
-                )
-            else:
-                self._finish(
-                    entry,
-                    S.UNKNOWN,
-                    report.unknown,
-                    "entry.unknown",
-                    last_error="送信中に中断されました。投稿されたか確認してください。",
-                )
-
-    def _dead_on_this_pc(self) -> list[str]:
-        """Heartbeats of this PC whose process is gone: no need to wait for them to go stale."""
-        prefix = f"{self.host_name}:"
-        return [
-            beat.host_id
-            for beat in self.store.list_heartbeats()
-            if beat.host_id.startswith(prefix)
-            and beat.host_id != self.host
-            and not _pid_alive(beat.pid)
-        ]
+        self.recovery.recover_orphans(now, report, own=own)
 
     def _release(self, entries: list[Entry], report: DispatchReport) -> None:
         """Claimed but not started when asked to stop: back in the queue for anyone."""
@@ -663,38 +520,3 @@ class Dispatcher:
                 next_attempt_at=self.ctx.clock.now(),
                 claimed_by=None,
             )
-
-    def _idempotent(self, channel: Channel) -> bool:
-        from kodaira_desktop.platforms.registry import RETRY_SAFE_PLATFORMS
-
-        return channel.platform in RETRY_SAFE_PLATFORMS
-
-    def _publisher(self, channel: Channel) -> Publisher:
-        publisher = self._publishers.get(channel.key)
-        if publisher is None:
-            from kodaira_desktop.platforms.registry import REQUIRED_FIELDS
-            from kodaira_desktop.security.secrets import KeyringUnavailableError
-
-            try:
-                credentials = self.ctx.secrets.get_channel_credentials(
-                    channel.key, REQUIRED_FIELDS[channel.platform]
-                )
-            except KeyringUnavailableError as error:
-                # Locked (or no keyring on this PC): nothing is sent; retried later, as a
-                # keyring is usually unlocked again by logging in.
-                raise PublishError(ErrorKind.TRANSIENT, str(error)) from error
-            except Exception as error:
-                raise CredentialsError(
-                    f"{channel.display_name} の認証情報がありません。課長が "
-                    f"`kodaira-desktop credentials set {channel.key}` で登録してください。"
-                ) from error
-            publisher = self._factory(channel, credentials)
-            self._publishers[channel.key] = publisher
-        return publisher
-
-    def _make_publisher(self, channel: Channel, credentials: Mapping[str, str]) -> Publisher:
-        from kodaira_desktop.platforms.registry import make_publisher
-
-        return make_publisher(
-            channel.platform, credentials, self.ctx.endpoints, timeout=self.client_timeout
-        )

@@ -167,9 +167,9 @@ def test_an_outcome_is_recorded_once_the_database_is_back(
 def test_heartbeat_is_written_on_its_own_thread(
     ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kodaira_desktop.services import dispatcher as module
+    from kodaira_desktop.services import dispatch_host
 
-    monkeypatch.setattr(module, "HEARTBEAT_INTERVAL_S", 0.05)
+    monkeypatch.setattr(dispatch_host, "HEARTBEAT_INTERVAL_S", 0.05)
     beats: list[int] = []
     d = Dispatcher(ctx)
     monkeypatch.setattr(d, "heartbeat", lambda: beats.append(os.getpid()))

@@ -3,8 +3,10 @@ dispatcher did, coalesced; 終了 asks while entries are being sent; no tray, no
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
@@ -145,3 +147,30 @@ def test_the_tray_menu(qtbot: QtBot, window: MainWindow) -> None:
 def test_coalesce_keeps_one_title_when_all_agree() -> None:
     notices = [Notice("投稿しました", "a"), Notice("投稿しました", "b")]
     assert coalesce(notices) == Notice("投稿しました", "a\nb")
+
+
+def test_the_entry_point_installs_the_tray_once_built_and_raises_on_request(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``run_gui``'s wiring (``_follow_instance``), with a tray pretended available."""
+    from kodaira_desktop.ui import app, tray
+    from kodaira_desktop.ui.single_instance import SingleInstance, server_name
+
+    monkeypatch.setattr(tray, "has_system_tray", lambda: True)
+    monkeypatch.setattr(QSystemTrayIcon, "showMessage", lambda *_args: None)
+    window.dispatch.enabled = True
+    instance = SingleInstance(server_name("tanaka", tmp_path))
+    app._follow_instance(window, instance)
+    with qtbot.waitSignal(window.queueRefreshed, timeout=10_000):
+        window.refresh_queue()
+    installed = window.findChildren(TrayController)
+    assert len(installed) == 1
+    window.refresh_queue()
+    qtbot.waitUntil(lambda: not window.runner.busy)
+    assert len(window.findChildren(TrayController)) == 1  # once, not per refresh
+    window.close()
+    assert window.isHidden()  # kept in the tray
+    instance.raiseRequested.emit()  # what a second start sends
+    assert window.isVisible()
+    installed[0].quit()
+    assert not window.isVisible()

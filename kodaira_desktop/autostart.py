@@ -12,8 +12,6 @@ Both are per user and need no administrator. Tests inject the registry and the f
 from __future__ import annotations
 
 import importlib
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Protocol
@@ -83,6 +81,8 @@ class WindowsRunKey:
 def launch_command() -> list[str]:
     """How this app is started from nothing: the frozen executable, else the installed GUI
     script, else this Python running the package."""
+    import shutil
+
     if getattr(sys, "frozen", False):
         return [sys.executable]
     for script in ("kodaira-desktop-gui", "kodaira-desktop"):
@@ -110,7 +110,14 @@ class Autostart:
         self.platform = platform or sys.platform
         self._registry = registry
         self._dir = autostart_dir
-        self.command = command or launch_command()
+        self._command = command
+
+    @property
+    def command(self) -> list[str]:
+        """What the login starts (found when first needed, not when the menu is built)."""
+        if self._command is None:
+            self._command = launch_command()
+        return self._command
 
     @property
     def windows(self) -> bool:
@@ -143,6 +150,8 @@ class Autostart:
         if not self.supported:
             raise OSError(f"start at login is not supported on {self.platform}")
         if self.windows:
+            import subprocess
+
             if on:
                 self.registry.write(VALUE_NAME, subprocess.list2cmdline(self.command))
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -11,7 +12,9 @@ from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
 from kodaira_desktop.ui.icon import app_icon, set_windows_app_id
 from kodaira_desktop.ui.main_window import MainWindow
-from kodaira_desktop.ui.single_instance import SingleInstance, server_name
+
+if TYPE_CHECKING:
+    from kodaira_desktop.ui.single_instance import SingleInstance
 
 #: A smoke run that has not shown the month by then has failed.
 SMOKE_TIMEOUT_MS = 60_000
@@ -32,6 +35,8 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
     translator = _install_qt_japanese(app)
     instance = None
     if not (smoke or smoke_paint):  # one window per user: a second start raises the first
+        from kodaira_desktop.ui.single_instance import SingleInstance, server_name
+
         instance = SingleInstance(server_name(ctx.login, ctx.paths.data_dir), app)
         if not instance.acquire():
             return 0

@@ -15,6 +15,7 @@ requests awaiting the chief, seen when the queue is refreshed). Messages arrivin
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ APP_NAME = "小平市 SNS投稿予約"
 #: Messages arriving this close together become one balloon.
 COALESCE_MS = 1_500
 BALLOON_MS = 15_000
+SHOWN_KEPT = 50
 STILL_RUNNING = (
     "ウィンドウを閉じましたが、予約した投稿の送信を続けています。"
     "開くにはこのアイコンをクリック、終了するには右クリックして「終了」を選んでください。"
@@ -116,7 +118,8 @@ class TrayController(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(COALESCE_MS)
         self._flush_timer.timeout.connect(self.flush)
-        self.shown: list[Notice] = []  # every balloon shown (the tests read it)
+        #: The latest balloons shown (also without an icon), bounded for a months-long run.
+        self.shown: deque[Notice] = deque(maxlen=SHOWN_KEPT)
 
     # -- installing ------------------------------------------------------------------------
 

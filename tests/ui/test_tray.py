@@ -174,3 +174,15 @@ def test_the_entry_point_installs_the_tray_once_built_and_raises_on_request(
     assert window.isVisible()
     installed[0].quit()
     assert not window.isVisible()
+
+
+def test_the_balloon_history_is_bounded(qtbot: QtBot, window: MainWindow) -> None:
+    from kodaira_desktop.ui.tray import SHOWN_KEPT
+
+    tray, icon = tray_for(window)
+    for n in range(SHOWN_KEPT + 10):
+        tray.notify("投稿しました", f"{n}")
+        tray.flush()
+    assert len(icon.balloons) == SHOWN_KEPT + 10
+    assert len(tray.shown) == SHOWN_KEPT
+    assert tray.shown[-1].message == f"{SHOWN_KEPT + 9}"

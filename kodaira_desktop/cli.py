@@ -10,20 +10,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kodaira_desktop import __version__
+from kodaira_desktop.cli_errors import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
 from kodaira_desktop.site_config import SiteConfigError
 
 if TYPE_CHECKING:
     from kodaira_desktop.policy import PostingPolicy
 
-EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
-
-
-class CliError(Exception):
-    """A failure reported to the user as one sentence on stderr."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+__all__ = ["EXIT_FAILURE", "EXIT_INVALID", "EXIT_OK", "CliError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -223,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _open_gui(args)
-        from kodaira_desktop.commands import run_command
+        from kodaira_desktop.commands.runner import run_command
 
         return run_command(args)
     except CliError as error:

@@ -37,6 +37,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KODAIRA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KODAIRA_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # autostart files
     # Never the machine's own config folder or keyring; cheap chief keys for speed.
     monkeypatch.setenv("KODAIRA_SITE_CONFIG_DIR", str(tmp_path / "site-config"))
     monkeypatch.setenv("KODAIRA_KEYRING", "memory")

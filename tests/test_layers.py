@@ -24,7 +24,7 @@ NO_QT = [
     "kodaira_desktop.services.approvals",
     "kodaira_desktop.store.repository",
     "kodaira_desktop.platforms.registry",
-    "kodaira_desktop.commands",
+    "kodaira_desktop.commands.runner",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -11,6 +12,9 @@ from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
 from kodaira_desktop.ui.icon import app_icon, set_windows_app_id
 from kodaira_desktop.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from kodaira_desktop.ui.single_instance import SingleInstance
 
 #: A smoke run that has not shown the month by then has failed.
 SMOKE_TIMEOUT_MS = 60_000
@@ -29,8 +33,17 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
     app.setApplicationDisplayName("小平市 SNS投稿予約")
     app.setWindowIcon(app_icon())  # every window and the taskbar entry
     translator = _install_qt_japanese(app)
+    instance = None
+    if not (smoke or smoke_paint):  # one window per user: a second start raises the first
+        from kodaira_desktop.ui.single_instance import SingleInstance, server_name
+
+        instance = SingleInstance(server_name(ctx.login, ctx.paths.data_dir), app)
+        if not instance.acquire():
+            return 0
     previous_hook = install_exception_hook()
     window = MainWindow(ctx, deferred=True)
+    if instance is not None:
+        _follow_instance(window, instance)
     if smoke_paint:
         window.firstPainted.connect(lambda: app.exit(0))
     elif smoke:
@@ -58,6 +71,28 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
         app.removeTranslator(translator)
     sys.excepthook = previous_hook
     return code
+
+
+def _follow_instance(window: MainWindow, instance: SingleInstance) -> None:
+    """The real entry point's extras: a later start raises this window; once the window is
+    built, the tray icon (where the desktop has one) keeps it dispatching when closed."""
+    from kodaira_desktop.ui.tray import install_tray
+
+    trays: list[object] = []
+
+    def raise_window() -> None:
+        window.show()
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    def built() -> None:
+        if not trays:
+            trays.append(install_tray(window))
+
+    instance.raiseRequested.connect(raise_window)
+    window.queueRefreshed.connect(built)
 
 
 def _install_qt_japanese(app: QApplication) -> QTranslator | None:

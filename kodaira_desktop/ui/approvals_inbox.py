@@ -79,6 +79,7 @@ class ApprovalsInbox(QWidget):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-weight: bold;")
         self.table = QTableWidget(0, len(HEADERS))
+        self.table.setAccessibleName("緊急投稿の確認依頼の一覧")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

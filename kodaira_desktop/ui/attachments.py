@@ -70,6 +70,7 @@ class AttachmentList(QWidget):
         super().__init__(parent)
         self.view = QListWidget()
         self.view.setViewMode(QListWidget.ViewMode.IconMode)
+        self.view.setAccessibleName("添付ファイル")
         self.view.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self.view.setGridSize(QSize(THUMB_SIZE + 24, THUMB_SIZE + 30))
         self.view.setFixedHeight(THUMB_SIZE + 44)

@@ -91,7 +91,9 @@ class AuditView(QWidget):
         self.action_filter = QComboBox()
         for label, prefix in ACTION_FILTERS:
             self.action_filter.addItem(label, prefix)
+        self.action_filter.setAccessibleName("操作の種類で絞り込み")
         self.actor_filter = QLineEdit()
+        self.actor_filter.setAccessibleName("操作者で絞り込み")
         self.actor_filter.setPlaceholderText("操作者（ログイン名）")
         self.actor_filter.setClearButtonEnabled(True)
         self.actor_filter.setMinimumWidth(200)
@@ -99,6 +101,8 @@ class AuditView(QWidget):
         today = self.ctx.policy.localize(self.ctx.clock.now()).date()
         self.first_day = QDateEdit(QDate(today.year, today.month, 1))
         self.last_day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.first_day.setAccessibleName("期間の初日")
+        self.last_day.setAccessibleName("期間の最終日")
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -124,6 +128,7 @@ class AuditView(QWidget):
         self.view = record_table_view(
             self.model, COLUMN_DETAILS, dict(enumerate((60, 150, 130, 170, 120)))
         )
+        self.view.setAccessibleName("監査ログの一覧")
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("絞り込み："))

@@ -55,6 +55,7 @@ class ChannelsView(QWidget):
         self.channels: list[Channel] = []
         self.dialog: ChiefActionDialog | None = None
         self.table = QTableWidget(0, len(HEADERS))
+        self.table.setAccessibleName("チャンネルの一覧")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

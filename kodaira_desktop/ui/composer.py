@@ -187,6 +187,7 @@ class Composer(QWidget):
 
         self.category = QComboBox()
         self.category.setEditable(True)
+        self.category.setAccessibleName("分類")
         self.category.addItems(CATEGORIES)
         self.category.currentTextChanged.connect(self._on_changed)
         category_row = QHBoxLayout()
@@ -259,6 +260,7 @@ class Composer(QWidget):
         left.addWidget(self.tab_stack, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("投稿の入力欄")
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_scroll = scroll
         scroll.setWidget(form)

@@ -61,6 +61,7 @@ class CsvImportDialog(QDialog):
         self.summary = QLabel("確認しています…")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("取り込む行の確認結果")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)

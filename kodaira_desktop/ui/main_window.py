@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWi
 
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui.help_menu import install_help_menu
+from kodaira_desktop.ui.settings_menu import install_settings_menu
 from kodaira_desktop.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
@@ -249,6 +250,7 @@ class MainWindow(QMainWindow):
         self.addAction(refresh)
         menu = self.menuBar().addMenu("表示")
         menu.addAction(refresh)
+        install_settings_menu(self)
         install_help_menu(self, self.ctx.policy.hours_text())
 
     # -- queue -----------------------------------------------------------------------------

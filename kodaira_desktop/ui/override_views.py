@@ -108,6 +108,8 @@ class RequestSummary(QWidget):
             label.setWordWrap(True)
         self.texts = QTabWidget()
         self.texts.setMinimumHeight(150)
+        self.texts.setAccessibleName("媒体ごとの本文")
+        self.texts.tabBar().setAccessibleName("媒体ごとの本文")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("項目", self.item_label)
@@ -150,6 +152,7 @@ class RequestSummary(QWidget):
             title = titles.get(key)
             page = QPlainTextEdit(f"【タイトル】{title}\n\n{text}" if title else text)
             page.setReadOnly(True)
+            page.setAccessibleName(f"{channel_label(key)}の本文")
             self.texts.addTab(page, channel_label(key))
 
     def _labels(self) -> tuple[QLabel, ...]:

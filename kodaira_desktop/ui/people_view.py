@@ -40,6 +40,7 @@ class PeopleView(QWidget):
         self.users: list[User] = []
         self.dialog: ChiefActionDialog | None = None
         self.table = QTableWidget(0, len(HEADERS))
+        self.table.setAccessibleName("職員の一覧")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setAccessibleName("職員の一覧")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -115,6 +115,7 @@ class QueueCalendar(PolicyCalendar):
         self._press: tuple[QPoint, CalendarLine] | None = None
         self.drop_target: date | None = None
         self.setMinimumSize(640, 480)
+        self.setAccessibleName("予約カレンダー")
         self._shrink_weekday_header()
         self._viewport = self._view_port()
         self._viewport.setAcceptDrops(True)
@@ -367,6 +368,7 @@ class DayList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDragEnabled(True)
+        self.setAccessibleName("選んだ日の予約")
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
 
     def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:  # noqa: N802

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -73,7 +74,9 @@ class QueueTable(QWidget):
         self.channel_filter.addItem("すべての媒体", None)
         for key, label in CHANNEL_LABELS.items():
             self.channel_filter.addItem(label, key)
+        self.channel_filter.setAccessibleName("媒体で絞り込み")
         self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName("状態で絞り込み")
         self.state_filter.addItem("すべての状態", None)
         self.state_filter.addItem("送信前・送信中", "waiting")
         for state, label in STATE_LABELS_JA.items():
@@ -82,6 +85,8 @@ class QueueTable(QWidget):
         today = self.ctx.policy.localize(self.ctx.clock.now()).date()
         self.first_day = QDateEdit(QDate(today.year, today.month, 1))
         self.last_day = QDateEdit(QDate(today.year, today.month, 1).addMonths(1).addDays(-1))
+        self.first_day.setAccessibleName("期間の初日")
+        self.last_day.setAccessibleName("期間の最終日")
         for edit in (self.first_day, self.last_day):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -97,6 +102,7 @@ class QueueTable(QWidget):
             COLUMN_TEXT,
             {COLUMN_SCHEDULED: 140, COLUMN_CHANNEL: 130, COLUMN_STATE: 150, COLUMN_ITEM: 60},
         )
+        self.view.setAccessibleName("予約の一覧")
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COLUMN_SCHEDULED, Qt.SortOrder.AscendingOrder)
         self.model.sortRequested.connect(lambda: self._query(count_all=False))
@@ -126,6 +132,16 @@ class QueueTable(QWidget):
         )
         hint.setStyleSheet("color: #616161;")
         layout.addWidget(hint)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab as the row reads: the filters, the CSV buttons at its right end, the table (the
+        buttons were made first, so Qt would put them first)."""
+        previous: QWidget = self.last_day
+        for button in self.csv_actions.findChildren(QPushButton):
+            QWidget.setTabOrder(previous, button)
+            previous = button
+        QWidget.setTabOrder(previous, self.view)
 
     def reload(self) -> None:
         """Count and fetch the first page on a worker; the table is replaced when they arrive

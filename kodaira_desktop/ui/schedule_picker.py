@@ -71,8 +71,10 @@ class SchedulePicker(QWidget):
 
         self.calendar = PolicyCalendar(policy, closed_selectable=False)
         self.calendar.setMinimumSize(300, 220)
+        self.calendar.setAccessibleName("予約日")
         self.time_box = QComboBox()
         self.time_box.setEditable(True)
+        self.time_box.setAccessibleName("予約時刻")
         self.time_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.time_box.addItems(window_slots(policy.config.start, policy.config.end))
         self.time_box.setValidator(

@@ -69,6 +69,7 @@ class TemplatePicker(QWidget):
         self.templates: list[Template] = []
         self.combo = QComboBox()
         self.combo.setMinimumContentsLength(14)
+        self.combo.setAccessibleName("定型文")
         self.combo.setToolTip(PLACEHOLDER_HINT)
         self.combo.activated.connect(self._on_activated)
         self.save_button = QPushButton("定型文として保存…")

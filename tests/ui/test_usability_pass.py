@@ -432,8 +432,8 @@ def test_the_help_menu_has_a_guide_and_the_version(window: MainWindow) -> None:
     from kodaira_desktop.ui.help_menu import about_text, guide_text
 
     titles = [action.text() for action in window.menuBar().actions()]
-    assert titles == ["表示", "ヘルプ"]
-    help_menu = window.menuBar().actions()[1].menu()
+    assert titles == ["表示", "設定(&S)", "ヘルプ"]  # 設定: start at login (test_settings_menu.py)
+    help_menu = window.menuBar().actions()[2].menu()
     assert [a.text() for a in help_menu.actions()] == ["使い方", "バージョン情報"]
     assert "平日 8:30〜17:15" in guide_text(window.ctx.policy.hours_text())
     assert __version__ in about_text()

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kodaira_desktop.cli import EXIT_INVALID, EXIT_OK, CliError
+from kodaira_desktop.cli_errors import EXIT_INVALID, EXIT_OK, CliError
+from kodaira_desktop.commands.prompts import Handler
 from kodaira_desktop.services.context import AppContext
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def cmd_templates_remove(ctx: AppContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-PLANNING_HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "queue import": cmd_queue_import,
     "queue export": cmd_queue_export,
     "templates list": cmd_templates_list,

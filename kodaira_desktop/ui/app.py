@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
 from kodaira_desktop.ui.icon import app_icon, set_windows_app_id
-from kodaira_desktop.ui.main_window import MainWindow
+from kodaira_desktop.ui.setup_flow import StartUp
 
 #: A smoke run that has not shown the month by then has failed.
 SMOKE_TIMEOUT_MS = 60_000
@@ -30,10 +30,13 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
     app.setWindowIcon(app_icon())  # every window and the taskbar entry
     translator = _install_qt_japanese(app)
     previous_hook = install_exception_hook()
-    window = MainWindow(ctx, deferred=True)
-    if smoke_paint:
+    # The first-run wizard when this PC is not set up (never in smoke runs); else the window.
+    flow = StartUp(ctx, wizard=not (smoke or smoke_paint))
+    flow.start()
+    window = flow.window  # always a window in smoke runs
+    if smoke_paint and window is not None:
         window.firstPainted.connect(lambda: app.exit(0))
-    elif smoke:
+    elif smoke and window is not None:
 
         def built(ok: bool) -> None:
             if not ok:
@@ -50,10 +53,9 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
         window.built.connect(built)
     if smoke or smoke_paint:
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(1))
-    window.show()
     code = app.exec()
     QThreadPool.globalInstance().clear()  # exiting: loads not yet started are pointless
-    window.shut_down()  # app.exit() closes no window: stop the dispatcher here too
+    flow.shut_down()  # app.exit() closes no window: stop the dispatcher here too
     if translator is not None:
         app.removeTranslator(translator)
     sys.excepthook = previous_hook

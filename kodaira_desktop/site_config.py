@@ -129,7 +129,9 @@ def write_user_database_url(folder: Path, database_url: str | None) -> Path:
         config["database_url"] = database_url.strip()
     lines = ["# Kodaira Desktop: this user's settings (written by the first-run wizard)"]
     for key, value in config.items():
-        text = ("true" if value else "false") if isinstance(value, bool) else _toml_string(str(value))
+        text = (
+            ("true" if value else "false") if isinstance(value, bool) else _toml_string(str(value))
+        )
         lines.append(f"{key} = {text}")
     target = folder / CONFIG_NAME
     partial = target.with_suffix(".toml.part")

@@ -46,12 +46,6 @@ class Location:
         return not self.url.startswith("sqlite")
 
 
-def needs_wizard_at_start(ctx: AppContext) -> bool:
-    """Cheap (files only, no database): a PC with no pinned root of trust is not set up yet,
-    either as the first PC (no chief) or as a PC joining a shared server."""
-    return accounts.trust_root_path(ctx) is None
-
-
 def local_url(ctx: AppContext) -> str:
     """この PC: the SQLite file in use, else the default one in the per-user data folder."""
     return ctx.database_url if not ctx.is_shared_server else ctx.paths.default_database_url
@@ -79,7 +73,7 @@ def split_password(url: str) -> tuple[str, str | None]:
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     password = parsed.password
-    bare = parsed.set(password=None).render_as_string(hide_password=False)
+    bare = parsed._replace(password=None).render_as_string(hide_password=False)
     return bare, (str(password) if password else None)
 
 
@@ -105,7 +99,7 @@ def connect(ctx: AppContext, location: Location) -> tuple[AppContext, SetupState
     except ServiceError:
         target.close()
         raise
-    except Exception as error:  # noqa: BLE001 — told to the user as one sentence
+    except Exception as error:
         target.close()
         raise ServiceError(connection_reason(error), invalid=True) from None
     pinned = accounts.trust_root_path(target) is not None
@@ -135,7 +129,7 @@ def remember(ctx: AppContext, location: Location) -> Path:
 def _stored_password(ctx: AppContext) -> str | None:
     try:
         return ctx.secrets.get_secret(DATABASE_PASSWORD_SECRET)
-    except Exception:  # noqa: BLE001 — a locked keyring: try without
+    except Exception:
         return None
 
 
@@ -174,7 +168,9 @@ def connection_reason(error: BaseException) -> str:
     ):
         return "サーバー名が見つかりません。サーバー名の綴りとネットワークを確認してください。"
     if "connection refused" in text:
-        return "サーバーが接続を拒否しました。ポート番号と、サーバーが動いているかを確認してください。"
+        return (
+            "サーバーが接続を拒否しました。ポート番号と、サーバーが動いているかを確認してください。"
+        )
     if "timeout" in text or "timed out" in text:
         return "サーバーから応答がありません。ネットワークとサーバー名を確認してください。"
     if "unable to open" in text:
@@ -198,7 +194,7 @@ def password_hint(password: str) -> str:
             any(not c.isalnum() for c in password),
         )
     )
-    if len(password) >= 12 and kinds >= 3 or len(password) >= 16:
+    if (len(password) >= 12 and kinds >= 3) or len(password) >= 16:
         return "強い"
     return "普通：12文字以上にするか、大文字・数字・記号を混ぜるとより安全です"
 

@@ -4,11 +4,21 @@ reopens the window as a login a chief has just registered on the spot. No restar
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import MainWindow
-from kodaira_desktop.ui.setup_wizard import SetupWizard
+
+if TYPE_CHECKING:  # imported when shown: start-up paints before the heavy imports
+    from kodaira_desktop.ui.setup_wizard import SetupWizard
+
+
+def needs_wizard_at_start(ctx: AppContext) -> bool:
+    """Cheap (files only, no database, nothing heavy imported): a PC with no pinned root of
+    trust is not set up yet, as the first PC (no chief) or as a PC joining a shared server."""
+    return not any(path.exists() for path in ctx.paths.trust_root_candidates)
 
 
 class StartUp(QObject):
@@ -27,8 +37,6 @@ class StartUp(QObject):
         self._contexts: list[AppContext] = []  # opened here; closed by shut_down
 
     def start(self) -> None:
-        from kodaira_desktop.services.setup import needs_wizard_at_start
-
         if self._offer_wizard and needs_wizard_at_start(self.ctx):
             self.open_wizard()
         else:
@@ -50,6 +58,8 @@ class StartUp(QObject):
         return window
 
     def open_wizard(self, reason: str = "") -> SetupWizard:
+        from kodaira_desktop.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(self.ctx, reason=reason)
         wizard.finishedWith.connect(self._set_up)
         wizard.rejected.connect(self._declined)
@@ -64,7 +74,8 @@ class StartUp(QObject):
         if window is not self.window or not self._offer_wizard:
             return
         if not ok:
-            self.open_wizard(getattr(window, "load_error", ""))
+            error = str(getattr(window, "load_error", "")).removesuffix("（自動的に再接続します）")
+            self.open_wizard(f"保存先のデータベースを開けませんでした：{error}")
             return
         if window.user is None:
             from kodaira_desktop.services.setup import chief_names
@@ -90,8 +101,12 @@ class StartUp(QObject):
     def shut_down(self) -> None:
         if self.window is not None:
             self.window.shut_down()
+            self.window.hide()
+            self.window.deleteLater()
         if self.wizard is not None:
             self.wizard.runner.wait()
+            self.wizard.hide()
+            self.wizard.deleteLater()
         for context in self._contexts:
             context.close()
         self._contexts.clear()

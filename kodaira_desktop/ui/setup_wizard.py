@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from kodaira_desktop.services import setup
-from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR
+from kodaira_desktop.ui.wording import for_window
 from kodaira_desktop.ui.workers import TaskRunner
 
 PAGE_LOCATION, PAGE_CHIEF, PAGE_JOIN, PAGE_DONE = range(4)
@@ -53,6 +54,13 @@ def _note(text: str) -> QLabel:
     return label
 
 
+def _without_password(url: str) -> str:
+    try:
+        return setup.split_password(url)[0]
+    except Exception:
+        return ""
+
+
 class _StepPage(QWizardPage):
     """A page whose 次へ runs ``step()`` on a worker: the wizard moves on once it succeeds for
     the inputs as they are; a failure is shown on the page."""
@@ -70,7 +78,7 @@ class _StepPage(QWizardPage):
     def step(self) -> Callable[[], Any]:
         raise NotImplementedError
 
-    def stepped(self, result: Any) -> None:  # noqa: B027 — optional hook
+    def stepped(self, result: Any) -> None:
         """On the GUI thread after ``step`` succeeded."""
 
     def show_error(self, message: str) -> None:
@@ -88,8 +96,8 @@ class _StepPage(QWizardPage):
             return False
         try:
             work = self.step()
-        except ValueError as error:
-            self.show_error(str(error))
+        except (ValueError, ServiceError) as error:
+            self.show_error(for_window(str(error)))
             return False
         self._busy = True
         self.error.hide()
@@ -125,7 +133,7 @@ class LocationPage(_StepPage):
         group.addButton(self.local)
         group.addButton(self.server)
         self.local_path = _note(f"保存先：{setup.local_url(ctx).removeprefix('sqlite:///')}")
-        self.url = QLineEdit(ctx.database_url if ctx.is_shared_server else "")
+        self.url = QLineEdit(_without_password(ctx.database_url) if ctx.is_shared_server else "")
         self.url.setObjectName("serverUrl")
         self.url.setPlaceholderText("postgresql://kodaira@dbhost/kodaira")
         self.url.setAccessibleName("サーバーの URL")
@@ -266,6 +274,9 @@ class ChiefPage(_StepPage):
         self.again.clear()
         self.setup_wizard.signed_in(result)
 
+    def nextId(self) -> int:  # noqa: N802
+        return PAGE_DONE
+
 
 class JoinPage(_StepPage):
     def __init__(self, wizard: SetupWizard) -> None:
@@ -312,7 +323,7 @@ class JoinPage(_StepPage):
         self.error.hide()
         try:
             root = setup.read_trust_root_file(path)
-        except Exception as error:  # noqa: BLE001 — shown on the page
+        except Exception as error:
             self.fingerprint.clear()
             self.show_error(str(error).split(" / ")[0])
             return
@@ -328,6 +339,9 @@ class JoinPage(_StepPage):
             raise ValueError("trust-root.toml を選んでください。")
         path = Path(self.file.text())
         return lambda: setup.import_trust_root(target, path)
+
+    def nextId(self) -> int:  # noqa: N802
+        return PAGE_DONE
 
 
 class DonePage(QWizardPage):
@@ -371,9 +385,7 @@ class SetupWizard(QWizard):
 
     finishedWith = Signal(object)  # noqa: N815 — Qt signal naming
 
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, reason: str = ""
-    ) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, reason: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self.setWindowTitle(TITLE)

@@ -282,10 +282,7 @@ class JoinPage(_StepPage):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, "joinError")
         self.setTitle("信頼の起点の取り込み")
-        self.setSubTitle(
-            "この共有サーバーには課長が登録済みです。最初の PC の trust-root.toml "
-            "（情報システム担当から受け取ったもの）を選んでください。"
-        )
+        self.setSubTitle("この共有サーバーには課長が登録済みです。")
         self.file = QLineEdit()
         self.file.setObjectName("trustRootFile")
         self.file.setReadOnly(True)
@@ -300,6 +297,12 @@ class JoinPage(_StepPage):
         row.addWidget(self.file, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "最初の PC の trust-root.toml（情報システム担当から受け取ったもの）を"
+                "選んでください。"
+            )
+        )
         layout.addLayout(row)
         layout.addWidget(self.fingerprint)
         layout.addWidget(
@@ -349,6 +352,7 @@ class DonePage(QWizardPage):
         super().__init__()
         self.setup_wizard = wizard
         self.setTitle("準備ができました")
+        self.setSubTitle("信頼の起点をこの PC に設定しました。")
         self.summary = QLabel()
         self.summary.setObjectName("doneSummary")
         self.summary.setWordWrap(True)
@@ -392,6 +396,14 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.resize(640, 480)
+        buttons = QWizard.WizardButton
+        for button, text in (
+            (buttons.BackButton, "< 戻る"),
+            (buttons.NextButton, "次へ >"),
+            (buttons.FinishButton, "完了"),
+            (buttons.CancelButton, "キャンセル"),
+        ):
+            self.setButtonText(button, text)
         self.ctx = ctx
         self.runner = TaskRunner(self)
         self.target: AppContext | None = None

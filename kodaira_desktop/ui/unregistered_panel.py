@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 
 from kodaira_desktop.services import setup
 from kodaira_desktop.services.context import AppContext
-from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR
+from kodaira_desktop.ui.channel_style import (
+    ERROR_COLOUR,
+    MUTED_COLOUR,
+    channel_label,
+    ordered_channel_keys,
+)
 from kodaira_desktop.ui.workers import TaskRunner
 
 
@@ -53,7 +58,7 @@ class UnregisteredPanel(QWidget):
         self.request.setObjectName("requestText")
         self.request.setReadOnly(True)
         self.request.setAccessibleName("登録の依頼文")
-        self.request.setMaximumHeight(110)
+        self.request.setMaximumHeight(130)
         self.copy = QPushButton("コピー")
         self.copy.setObjectName("copyRequest")
         self.copy.setAccessibleName("依頼文をコピー")
@@ -98,7 +103,13 @@ class UnregisteredPanel(QWidget):
         self.here.setLayout(form)
         self.here.setEnabled(False)
 
-        layout = QVBoxLayout(self)
+        self.channel_row.addStretch(1)
+        body = QWidget()
+        body.setMaximumWidth(820)
+        outer = QHBoxLayout(self)
+        outer.addWidget(body)
+        outer.addStretch(1)
+        layout = QVBoxLayout(body)
         layout.addWidget(heading)
         layout.addWidget(self.chiefs)
         layout.addWidget(QLabel("依頼文（コピーしてメールやチャットで課長に送ってください）"))
@@ -127,11 +138,12 @@ class UnregisteredPanel(QWidget):
         self.request.setPlainText(request)
         for login, name in acting:
             self.chief_box.addItem(f"{name}（{login}）", login)
-        for key, name in channels:
-            box = QCheckBox(name)
+        for key in ordered_channel_keys([key for key, _name in channels]):
+            box = QCheckBox(channel_label(key))
+            box.setToolTip(dict(channels)[key])
             box.setObjectName(f"channel-{key}")
             self.channel_boxes[key] = box
-            self.channel_row.addWidget(box)
+            self.channel_row.insertWidget(self.channel_row.count() - 1, box)
         self.here.setEnabled(bool(acting))
         if not acting:
             self.here.setTitle("課長がこの PC で登録する（この PC で確認できる課長がいません）")

@@ -116,9 +116,13 @@ def connect(ctx: AppContext, location: Location) -> tuple[AppContext, SetupState
     return target, SetupState.READY if pinned else SetupState.JOIN
 
 
-def remember(ctx: AppContext, location: Location) -> Path:
+def remember(ctx: AppContext, location: Location) -> Path | None:
     """Save the URL (never the password) to this user's config.toml for the next start; この
-    PC's default file needs no setting."""
+    PC's default file needs no setting. Nothing is saved when the URL in use came from the
+    command line or the environment: they come first on the next start too."""
+    origin = ctx.settings.database_url.origin if ctx.settings is not None else "default"
+    if origin == "command line" or origin.startswith("environment"):
+        return None
     url = location.url if location.url != ctx.paths.default_database_url else None
     try:
         return write_user_database_url(ctx.paths.config_dir, url)

@@ -319,3 +319,25 @@ def test_a_database_that_cannot_be_reached_at_start_opens_the_wizard_with_the_re
     finally:
         flow.shut_down()
         ctx.close()
+
+
+def test_the_app_starts_with_the_wizard_on_a_new_pc(qtbot: QtBot, pc: AppContext) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kodaira_desktop.ui.app import run_gui
+    from kodaira_desktop.ui.main_window import MainWindow
+    from kodaira_desktop.ui.setup_wizard import SetupWizard
+
+    seen: list[tuple[int, int]] = []
+
+    def look() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        wizards = sum(isinstance(w, SetupWizard) for w in shown)
+        windows = sum(isinstance(w, MainWindow) for w in shown)
+        seen.append((wizards, windows))
+        QApplication.exit(0)
+
+    QTimer.singleShot(300, look)
+    assert run_gui(pc) == 0
+    assert seen == [(1, 0)]  # the wizard, and no window behind it yet

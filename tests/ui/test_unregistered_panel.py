@@ -77,3 +77,33 @@ def test_without_a_chief_trusted_here_the_panel_only_offers_the_request(
     finally:
         runner.wait()
         ctx.close()
+
+
+def test_registering_on_the_spot_on_either_database(
+    qtbot: QtBot, database_url: str, clock: FakeClock
+) -> None:
+    from kodaira_desktop.services import accounts
+    from tests.ui.setup_steps import CHIEF_DISPLAY, CHIEF_LOGIN, NEW_CHIEF_PASSWORD, new_context
+
+    first = new_context(database=database_url, clock=clock)
+    accounts.initialize(first, CHIEF_LOGIN, NEW_CHIEF_PASSWORD, CHIEF_DISPLAY)
+    first.close()
+    ctx = new_context("yamada", database=database_url, clock=clock)
+    flow = start(qtbot, ctx)
+    try:
+        window = built_window(qtbot, flow)
+        panel = window.findChild(UnregisteredPanel, "unregisteredPanel")
+        assert panel is not None
+        qtbot.waitUntil(lambda: panel.here.isEnabled(), timeout=10_000)
+        assert panel.chiefs.text() == f"課長：{CHIEF_DISPLAY}"
+        panel.fill(CHIEF_LOGIN, NEW_CHIEF_PASSWORD, "山田 三郎", ["facebook"])
+        panel.password.returnPressed.emit()  # Enter in the password field registers
+        qtbot.waitUntil(lambda: flow.window is not window, timeout=10_000)
+        opened = built_window(qtbot, flow)
+        assert opened.user is not None
+        assert (opened.user.login, opened.user.channels) == ("yamada", frozenset({"facebook"}))
+        added = [r for r in ctx.store.iter_audit() if r.action == "user.added"]
+        assert (added[-1].target, added[-1].actor) == ("yamada", CHIEF_LOGIN)
+    finally:
+        flow.shut_down()
+        ctx.close()

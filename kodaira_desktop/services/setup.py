@@ -92,7 +92,15 @@ def connect(ctx: AppContext, location: Location) -> tuple[AppContext, SetupState
     if location.is_server:
         _try_server(location.url, location.password or _stored_password(ctx))
         if location.password:
-            ctx.secrets.set_secret(DATABASE_PASSWORD_SECRET, location.password)
+            from kodaira_desktop.security.secrets import SecretStoreError
+
+            try:
+                ctx.secrets.set_secret(DATABASE_PASSWORD_SECRET, location.password)
+            except SecretStoreError as error:
+                raise ServiceError(
+                    f"パスワードを OS の資格情報ストア（キーリング）に保存できません：{error}",
+                    invalid=True,
+                ) from None
     target = context_at(ctx, location.url)
     try:
         chiefs_there = target.store.list_users(role="chief")

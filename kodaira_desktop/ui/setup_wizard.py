@@ -202,6 +202,8 @@ class LocationPage(_StepPage):
     def stepped(self, result: Any) -> None:
         location, target, state = result
         self.password.clear()  # in the keyring now; not kept in the window
+        if location.is_server:
+            self.url.setText(location.url)  # without a password typed into the URL
         self.setup_wizard.connected(location, target, state)
 
     def nextId(self) -> int:  # noqa: N802

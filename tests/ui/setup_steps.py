@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
@@ -20,6 +21,14 @@ CHIEF_LOGIN = "kacho"
 CHIEF_DISPLAY = "秘書広報課長 小平 太郎"
 NEW_CHIEF_PASSWORD = "Kodaira-2026!"
 TIMEOUT_MS = 20_000
+
+
+class SetupRun(NamedTuple):
+    """What a wizard run leaves: the start-up flow (call ``flow.shut_down()`` at the end: it
+    owns the windows and the contexts it opened) and the main window it opened."""
+
+    flow: StartUp
+    window: MainWindow
 
 
 def new_context(
@@ -114,13 +123,13 @@ def run_wizard_sqlite(
     login: str = CHIEF_LOGIN,
     display: str = CHIEF_DISPLAY,
     password: str = NEW_CHIEF_PASSWORD,
-) -> tuple[StartUp, MainWindow]:
+) -> SetupRun:
     """A new PC: この PC, the first chief, 完了 → the window as that chief."""
     flow = start(qtbot, ctx)
     wizard = wizard_of(qtbot, flow)
     assert location(qtbot, wizard, None), error_text(wizard)
     assert first_chief(qtbot, wizard, login, display, password), error_text(wizard)
-    return flow, finish(qtbot, flow, wizard)
+    return SetupRun(flow, finish(qtbot, flow, wizard))
 
 
 def run_wizard_postgres(
@@ -132,10 +141,10 @@ def run_wizard_postgres(
     login: str = CHIEF_LOGIN,
     display: str = CHIEF_DISPLAY,
     password: str = NEW_CHIEF_PASSWORD,
-) -> tuple[StartUp, MainWindow]:
+) -> SetupRun:
     """A new office on a shared server (``url`` without the password, typed separately)."""
     flow = start(qtbot, ctx)
     wizard = wizard_of(qtbot, flow)
     assert location(qtbot, wizard, url, server_password), error_text(wizard)
     assert first_chief(qtbot, wizard, login, display, password), error_text(wizard)
-    return flow, finish(qtbot, flow, wizard)
+    return SetupRun(flow, finish(qtbot, flow, wizard))

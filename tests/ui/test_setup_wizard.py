@@ -254,6 +254,10 @@ def test_a_second_pc_imports_the_first_pcs_trust_root(
         server = None if database_url.startswith("sqlite") else database_url
         assert location(qtbot, wizard, server), error_text(wizard)
         assert wizard.currentId() == PAGE_JOIN
+        if server is not None:  # the password typed into the URL is not left on the screen
+            user_part, _, host_part = wizard.location_page.url.text().partition("@")
+            assert user_part.endswith("://postgres")  # no ":password"
+            assert host_part == database_url.partition("@")[2]
 
         wizard.join_page.fill(forged)
         assert not flow_next(qtbot, wizard)

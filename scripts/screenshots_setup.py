@@ -1,5 +1,6 @@
 """Render the first-run wizard's pages and the unregistered-login screen to docs/screenshots/
-(20-… to 25-…), offscreen, on a fixed clock and fixed folders so each run draws the same.
+(20-… to 25-…), offscreen, on a fixed clock and fixed folders (the chief's key, hence the
+fingerprint, and the refused port are new on each run).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_setup.py
 """

@@ -345,3 +345,22 @@ def test_the_app_starts_with_the_wizard_on_a_new_pc(qtbot: QtBot, pc: AppContext
     QTimer.singleShot(300, look)
     assert run_gui(pc) == 0
     assert seen == [(1, 0)]  # the wizard, and no window behind it yet
+
+
+def test_the_wizard_is_driven_by_the_keyboard(qtbot: QtBot, pc: AppContext) -> None:
+    from PySide6.QtCore import Qt
+
+    flow = start(qtbot, pc)
+    wizard = wizard_of(qtbot, flow)
+    try:
+        wizard.location_page.local.setFocus()
+        qtbot.keyClick(wizard.location_page.local, Qt.Key.Key_Return)  # 次へ is the default
+        qtbot.waitUntil(lambda: wizard.currentId() == PAGE_CHIEF, timeout=20_000)
+        for field in (wizard.chief_page.login, wizard.chief_page.display):
+            assert field.accessibleName()
+        wizard.chief_page.fill(CHIEF_LOGIN, CHIEF_DISPLAY, NEW_CHIEF_PASSWORD)
+        qtbot.keyClick(wizard.chief_page.again, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: wizard.currentId() == PAGE_DONE, timeout=20_000)
+    finally:
+        wizard.reject()
+        flow.shut_down()

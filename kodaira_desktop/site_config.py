@@ -79,14 +79,22 @@ def resolve_settings(
     *,
     database_option: str | None,
     default_database_url: str,
+    user_config_dir: Path | None = None,
 ) -> SiteSettings:
-    """Each setting from the option, else the environment, else config.toml, else default."""
+    """Each setting from the option, else the environment, else config.toml, else default.
+
+    The database URL may also come from this user's ``config.toml`` (``user_config_dir``,
+    written by the first-run wizard); it comes after the environment and before the
+    machine-wide file, as a user's git config comes before the system's."""
     config = read_site_config(site_config_dir)
     origin = str(site_config_dir / CONFIG_NAME)
+    user_url = _user_database_url(user_config_dir)
     if database_option:
         database = Setting(database_option, "command line")
     elif environ.get(DATABASE_ENV):
         database = Setting(environ[DATABASE_ENV], f"environment {DATABASE_ENV}")
+    elif user_url is not None and user_config_dir is not None:
+        database = Setting(user_url, str(user_config_dir / CONFIG_NAME))
     elif isinstance(config.get("database_url"), str):
         database = Setting(str(config["database_url"]).strip(), origin)
     else:
@@ -99,6 +107,43 @@ def resolve_settings(
     else:
         dispatch = Setting(True, "default")
     return SiteSettings(database_url=database, dispatch=dispatch)
+
+
+def _user_database_url(folder: Path | None) -> str | None:
+    if folder is None:
+        return None
+    url = read_site_config(folder).get("database_url")
+    return str(url).strip() if isinstance(url, str) else None
+
+
+def write_user_database_url(folder: Path, database_url: str | None) -> Path:
+    """This user's ``config.toml``: the database URL chosen in the first-run wizard (never a
+    password: the URL is refused when it holds one). ``None`` removes the setting. Written
+    whole (temp file + rename)."""
+    if database_url is not None and _has_password(database_url):
+        raise SiteConfigError("the database URL holds a password: it belongs in the keyring")
+    folder.mkdir(parents=True, exist_ok=True)
+    config = read_site_config(folder)
+    config.pop("database_url", None)
+    if database_url is not None:
+        config["database_url"] = database_url.strip()
+    lines = ["# Kodaira Desktop: this user's settings (written by the first-run wizard)"]
+    for key, value in config.items():
+        text = (
+            ("true" if value else "false") if isinstance(value, bool) else _toml_string(str(value))
+        )
+        lines.append(f"{key} = {text}")
+    target = folder / CONFIG_NAME
+    partial = target.with_suffix(".toml.part")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(partial, target)
+    return target
+
+
+def _has_password(url: str) -> bool:
+    netloc = url.partition("://")[2].split("/", 1)[0]
+    userinfo, at, _host = netloc.rpartition("@")
+    return bool(at) and ":" in userinfo and not userinfo.endswith(":")
 
 
 def _toml_string(value: str) -> str:

@@ -79,3 +79,36 @@ def test_the_writer_refuses_a_missing_root_and_a_control_character(tmp_path: Pat
     with pytest.raises(SiteConfigError, match="control character"):
         write_site_config(tmp_path, database_url="sqlite:///a\x07b")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_this_users_config_comes_after_the_environment_and_before_the_machines(
+    tmp_path: Path,
+) -> None:
+    from kodaira_desktop.site_config import write_user_database_url
+
+    site, user = tmp_path / "site", tmp_path / "user"
+    write_site_config(site, database_url="postgresql+psycopg://kodaira@it-server/kodaira")
+    written = write_user_database_url(user, "postgresql+psycopg://kodaira@section/kodaira")
+    assert written == user / "config.toml"
+
+    def resolve(env: dict[str, str]) -> SiteSettings:
+        return resolve_settings(
+            site, env, database_option=None, default_database_url=DEFAULT, user_config_dir=user
+        )
+
+    chosen = resolve({}).database_url
+    assert chosen.value == "postgresql+psycopg://kodaira@section/kodaira"
+    assert chosen.origin == str(user / "config.toml")
+    env = {"KODAIRA_DATABASE_URL": "sqlite:///env.sqlite3"}
+    assert resolve(env).database_url.value == "sqlite:///env.sqlite3"
+    write_user_database_url(user, None)  # back to この PC / the machine's setting
+    assert resolve({}).database_url.value == "postgresql+psycopg://kodaira@it-server/kodaira"
+
+
+def test_this_users_config_never_takes_a_password(tmp_path: Path) -> None:
+    from kodaira_desktop.site_config import write_user_database_url
+
+    with pytest.raises(SiteConfigError, match="keyring"):
+        write_user_database_url(tmp_path, "postgresql+psycopg://kodaira:secret@db/kodaira")
+    assert not (tmp_path / "config.toml").exists()
+    write_user_database_url(tmp_path, "postgresql+psycopg://kodaira@db/kodaira")

@@ -67,6 +67,7 @@ class AppContext:
             env,
             database_option=database,
             default_database_url=paths.default_database_url,
+            user_config_dir=paths.config_dir,
         )
         return cls(
             paths=paths,

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
 from kodaira_desktop.ui.icon import app_icon, set_windows_app_id
-from kodaira_desktop.ui.main_window import MainWindow
+from kodaira_desktop.ui.setup_flow import StartUp
 
 if TYPE_CHECKING:
+    from kodaira_desktop.ui.main_window import MainWindow
     from kodaira_desktop.ui.single_instance import SingleInstance
 
 #: A smoke run that has not shown the month by then has failed.
@@ -41,12 +42,15 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
         if not instance.acquire():
             return 0
     previous_hook = install_exception_hook()
-    window = MainWindow(ctx, deferred=True)
+    # The first-run wizard when this PC is not set up (never in smoke runs); else the window.
+    flow = StartUp(ctx, wizard=not (smoke or smoke_paint))
     if instance is not None:
-        _follow_instance(window, instance)
-    if smoke_paint:
+        _follow_instance(flow, instance)
+    flow.start()
+    window = flow.window  # always a window in smoke runs
+    if smoke_paint and window is not None:
         window.firstPainted.connect(lambda: app.exit(0))
-    elif smoke:
+    elif smoke and window is not None:
 
         def built(ok: bool) -> None:
             if not ok:
@@ -63,36 +67,43 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
         window.built.connect(built)
     if smoke or smoke_paint:
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(1))
-    window.show()
     code = app.exec()
     QThreadPool.globalInstance().clear()  # exiting: loads not yet started are pointless
-    window.shut_down()  # app.exit() closes no window: stop the dispatcher here too
+    flow.shut_down()  # app.exit() closes no window: stop the dispatcher here too
     if translator is not None:
         app.removeTranslator(translator)
     sys.excepthook = previous_hook
     return code
 
 
-def _follow_instance(window: MainWindow, instance: SingleInstance) -> None:
-    """The real entry point's extras: a later start raises this window; once the window is
-    built, the tray icon (where the desktop has one) keeps it dispatching when closed."""
+def _follow_instance(flow: StartUp, instance: SingleInstance) -> None:
+    """The real entry point's extras: a later start raises what is shown (the wizard or the
+    window); once a window is built, the tray icon (where the desktop has one) keeps it
+    dispatching when closed."""
     from kodaira_desktop.ui.tray import install_tray
 
-    trays: list[object] = []
+    def raise_shown() -> None:
+        shown = flow.wizard if flow.wizard is not None and flow.wizard.isVisible() else None
+        shown = shown or flow.window
+        if shown is None:
+            return
+        shown.show()
+        if shown.isMinimized():
+            shown.showNormal()
+        shown.raise_()
+        shown.activateWindow()
 
-    def raise_window() -> None:
-        window.show()
-        if window.isMinimized():
-            window.showNormal()
-        window.raise_()
-        window.activateWindow()
+    def follow(window: MainWindow) -> None:
+        trays: list[object] = []
 
-    def built() -> None:
-        if not trays:
-            trays.append(install_tray(window))
+        def built() -> None:
+            if not trays:
+                trays.append(install_tray(window))
 
-    instance.raiseRequested.connect(raise_window)
-    window.queueRefreshed.connect(built)
+        window.queueRefreshed.connect(built)
+
+    instance.raiseRequested.connect(raise_shown)
+    flow.windowOpened.connect(follow)
 
 
 def _install_qt_japanese(app: QApplication) -> QTranslator | None:

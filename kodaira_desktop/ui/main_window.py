@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
     firstPainted = Signal()  # noqa: N815
     #: Deferred start-up showed its first screen (True) or could not open the database (False).
     built = Signal(bool)
+    #: A chief registered this unregistered login on the spot: reopen the window as it.
+    userRegistered = Signal()  # noqa: N815
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, deferred: bool = False
@@ -75,6 +77,8 @@ class MainWindow(QMainWindow):
         self.item_dialog: ItemDialog | None = None
         self.composer: Composer | None = None
         self.is_built = False
+        #: False when the start-up flow handles a database that cannot be opened (the wizard).
+        self.report_load_errors = True
         self._painted = False
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
@@ -163,7 +167,8 @@ class MainWindow(QMainWindow):
                 widget.setText(f"データベースを開けませんでした：{message}")
         self.load_error = message
         self.built.emit(False)
-        prompts.show_error(self, "データベースを開けません", message)
+        if self.report_load_errors:
+            prompts.show_error(self, "データベースを開けません", message)
 
     def _build(self, user: User | None) -> None:
         """Everything at once (tests, and windows opened without deferring)."""
@@ -185,13 +190,12 @@ class MainWindow(QMainWindow):
             self.composer.submitted.connect(self.refresh_queue)
             self.composer.overrideDecided.connect(self.refresh_queue)
             self.tabs.addTab(self.composer, TAB_TITLES[TAB_COMPOSER])
-        else:
-            notice = QLabel(
-                f"「{ctx.login}」は利用者として登録されていません。"
-                "投稿を作成するには、秘書広報課長に登録と担当媒体の指定を依頼してください。"
-            )
-            notice.setWordWrap(True)
-            self.tabs.addTab(notice, TAB_TITLES[TAB_COMPOSER])
+        else:  # who the chiefs are, a request to copy, a chief may register it here
+            from kodaira_desktop.ui.unregistered_panel import UnregisteredPanel
+
+            self.unregistered = UnregisteredPanel(ctx, self.runner)
+            self.unregistered.registered.connect(self.userRegistered)
+            self.tabs.addTab(self.unregistered, TAB_TITLES[TAB_COMPOSER])
         self.calendar_panel: QueueCalendarPanel = QueueCalendarPanel(ctx, self.runner)
         self.calendar_panel.itemOpened.connect(self.open_item)
         self.calendar_panel.itemRescheduled.connect(self.refresh_queue)

@@ -154,13 +154,17 @@ def test_the_entry_point_installs_the_tray_once_built_and_raises_on_request(
 ) -> None:
     """``run_gui``'s wiring (``_follow_instance``), with a tray pretended available."""
     from kodaira_desktop.ui import app, tray
+    from kodaira_desktop.ui.setup_flow import StartUp
     from kodaira_desktop.ui.single_instance import SingleInstance, server_name
 
     monkeypatch.setattr(tray, "has_system_tray", lambda: True)
     monkeypatch.setattr(QSystemTrayIcon, "showMessage", lambda *_args: None)
     window.dispatch.enabled = True
     instance = SingleInstance(server_name("tanaka", tmp_path))
-    app._follow_instance(window, instance)
+    flow = StartUp(window.ctx, wizard=False)
+    app._follow_instance(flow, instance)
+    flow.window = window  # as StartUp.open_window leaves it
+    flow.windowOpened.emit(window)
     with qtbot.waitSignal(window.queueRefreshed, timeout=10_000):
         window.refresh_queue()
     installed = window.findChildren(TrayController)

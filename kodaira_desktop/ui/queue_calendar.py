@@ -13,7 +13,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QMimeData, QObject, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QMimeData,
+    QObject,
+    QPoint,
+    QRect,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -47,7 +58,6 @@ from kodaira_desktop.domain.dates_ja import format_day, format_instant
 from kodaira_desktop.domain.records import Entry, Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.policy import PostingPolicy
-from kodaira_desktop.services import compose, queries
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.calendar_drag import DraggedItem, item_mime, moved_to, read_item_mime
 from kodaira_desktop.ui.channel_style import (
@@ -468,7 +478,7 @@ class QueueCalendarPanel(QWidget):
         self._months[(year, month)] = entries
         if (self.calendar.yearShown(), self.calendar.monthShown()) == (year, month):
             self._show_month(year, month, entries)
-            self._prefetch_around(year, month)
+            QTimer.singleShot(0, lambda: self._prefetch_around(year, month))  # after this paint
 
     def _load_month(self, year: int, month: int) -> None:
         """Show the month from the cache or fetch it on a worker (an indexed range query);
@@ -578,6 +588,8 @@ class QueueCalendarPanel(QWidget):
         if when < now:
             self._refuse(f"{format_instant(when)} は過ぎているため移動できません。")
             return
+        from kodaira_desktop.services import compose  # imported when first needed
+
         ctx, item_id = self.ctx, dragged.item_id
 
         def moved(_item: Item) -> None:
@@ -617,6 +629,8 @@ def _add_months(year: int, month: int, step: int) -> tuple[int, int]:
 def read_month(ctx: AppContext, year: int, month: int) -> list[Entry]:
     """Worker body: a month's entries, and the holiday tables its grid will paint (building
     one imports the `holidays` package the first time: never on the GUI thread)."""
+    from kodaira_desktop.services import queries  # start-up draws the first month without it
+
     for y, m in (_add_months(year, month, -1), (year, month), _add_months(year, month, 1)):
         ctx.policy.holiday_name(date(y, m, 1))
     return queries.entries_for_month(ctx, year, month)

@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.composer: Composer | None = None
         self.is_built = False
         self._painted = False
+        #: shut_down ran: deferred start-up steps still on their way build nothing more.
+        self._shut = False
         self.user: User | None = None
         #: The 予約一覧 tab's stand-in until it is first shown (deferred start-up).
         self._table_placeholder: QLabel | None = None
@@ -136,6 +138,8 @@ class MainWindow(QMainWindow):
         self.runner.start(prepare, self._first_screen, self._load_failed)
 
     def _first_screen(self, view: FirstScreenView) -> None:
+        if self._shut:
+            return
         today = self._today()
         self.tabs.clear()
         self.user = view.user
@@ -145,11 +149,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(_waiting(), TAB_TITLES[TAB_TABLE])
         self.built.emit(True)
         # Next turn of the event loop, so the calendar is painted before more is loaded.
-        QTimer.singleShot(0, lambda: self._load_composer(waiting))
+        QTimer.singleShot(0, self, lambda: self._load_composer(waiting))
 
     def _load_composer(self, placeholder: QLabel) -> None:
         """On a worker: the composer's modules and the Store (SQLAlchemy); then the composer
         takes its tab's place."""
+        if self._shut:
+            return  # closed (or a smoke run ended) before the rest was loaded
         ctx, user = self.ctx, self.user
 
         def prepare() -> None:
@@ -158,6 +164,8 @@ class MainWindow(QMainWindow):
             ctx.store  # noqa: B018 — opens the database (schema checked or upgraded)
 
         def ready(_none: None) -> None:
+            if self._shut:
+                return
             on_it = self.tabs.currentWidget() is placeholder
             self.tabs.removeTab(self.tabs.indexOf(placeholder))
             placeholder.deleteLater()
@@ -171,6 +179,8 @@ class MainWindow(QMainWindow):
     def _the_rest(self) -> None:
         """The status bar, the dispatcher and the oversight tabs; the table's tab is built
         when first shown (`ensure_table`)."""
+        if self._shut:
+            return
         placeholder = self.tabs.widget(TAB_TABLE)
         self._table_placeholder = placeholder if isinstance(placeholder, QLabel) else None
         self.tabs.currentChanged.connect(self._on_tab_shown)
@@ -367,6 +377,7 @@ class MainWindow(QMainWindow):
 
     def shut_down(self) -> None:
         """Stop the dispatcher and timers, keep the draft, let workers finish."""
+        self._shut = True
         if self.is_built:
             self.dispatch.stop()
             self._timer.stop()

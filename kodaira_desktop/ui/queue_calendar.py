@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from PySide6.QtCore import (
     QDate,
@@ -349,7 +350,7 @@ class QueueCalendar(PolicyCalendar):
             )
 
 
-def _paint_chip(painter: QPainter, box: QRectF, entry: Entry) -> None:
+def _paint_chip(painter: QPainter, box: QRectF, entry: Entry | _ChipKind) -> None:
     colour = channel_colour(entry.channel_key)
     cancelled = entry.state == EntryState.CANCELLED
     # A cancelled chip is an outline in the channel's colour: still readable, clearly not live.
@@ -362,6 +363,12 @@ def _paint_chip(painter: QPainter, box: QRectF, entry: Entry) -> None:
 
 
 def chip_icon(entry: Entry, size: int = 16) -> QIcon:
+    return _chip_icon(entry.channel_key, entry.state, size)
+
+
+@cache  # a day's list shows dozens of chips, a few kinds: each kind is painted once
+def _chip_icon(channel_key: str, state: EntryState, size: int) -> QIcon:
+    entry = _ChipKind(channel_key, state)
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pixmap)
@@ -369,6 +376,14 @@ def chip_icon(entry: Entry, size: int = 16) -> QIcon:
     _paint_chip(painter, QRectF(1, 1, size - 2, size - 2), entry)
     painter.end()
     return QIcon(pixmap)
+
+
+@dataclass(frozen=True)
+class _ChipKind:
+    """What a chip shows of an entry."""
+
+    channel_key: str
+    state: EntryState
 
 
 class DayList(QListWidget):
@@ -478,7 +493,7 @@ class QueueCalendarPanel(QWidget):
         self._months[(year, month)] = entries
         if (self.calendar.yearShown(), self.calendar.monthShown()) == (year, month):
             self._show_month(year, month, entries)
-            QTimer.singleShot(0, lambda: self._prefetch_around(year, month))  # after this paint
+            QTimer.singleShot(0, self, lambda: self._prefetch_around(year, month))  # once drawn
 
     def _load_month(self, year: int, month: int) -> None:
         """Show the month from the cache or fetch it on a worker (an indexed range query);

@@ -41,6 +41,8 @@ USER_QUERY = (
     " encrypted_private_key, kdf_params, endorsed_by, endorsement, failed_attempts,"
     " locked_until FROM users WHERE login = ?"
 )
+#: A file busy for longer than this is read through the Store instead (which waits longer).
+BUSY_TIMEOUT_S = 1.0
 USER_CHANNELS_QUERY = "SELECT channel_key FROM user_channels WHERE user_id = ?"
 
 
@@ -88,7 +90,7 @@ def _current(url: str) -> Iterator[sqlite3.Connection]:
         raise FirstScreenUnavailableError(url)
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        with closing(sqlite3.connect(uri, uri=True, timeout=10.0)) as connection:
+        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as connection:
             connection.execute("BEGIN")  # one snapshot for every query
             found = connection.execute(VERSION_QUERY).fetchone()
             if classify(found[0] if found else None).state is not SchemaState.CURRENT:

@@ -30,7 +30,8 @@ GUI_SWITCH_INTERVAL_S = 0.001
 
 
 def share_the_interpreter() -> None:
-    """Let the GUI thread have the interpreter lock soon when workers are busy."""
+    """Let the GUI thread have the interpreter lock soon when workers are busy (called once
+    by `run_gui` for the whole process)."""
     if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
         sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
 
@@ -83,7 +84,6 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        share_the_interpreter()
         self._pool = pool or QThreadPool.globalInstance()
         self._signals = _TaskSignals(self)
         queued = Qt.ConnectionType.QueuedConnection

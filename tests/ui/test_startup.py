@@ -215,3 +215,17 @@ def test_an_older_schema_is_upgraded_with_a_backup(tmp_path: Path) -> None:
         assert list(ctx.paths.backup_dir.glob("*rev0002*"))
     finally:
         ctx.close()
+
+
+def test_smoke_on_a_new_database_takes_the_store_path(database_url: str, tmp_path: Path) -> None:
+    """A new SQLite file or a PostgreSQL database: no sqlite3 shortcut, the Store creates the
+    schema, and the month is still shown (the user is not registered: the notice instead of
+    the composer)."""
+    command = [sys.executable, "-m", "kodaira_desktop", "--database", database_url, "--smoke"]
+    done = subprocess.run(command, env=environment(tmp_path), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    ctx = AppContext.create(database=database_url, login="tanaka", environ=environment(tmp_path))
+    try:
+        assert check_schema(ctx.database).state is SchemaState.CURRENT
+    finally:
+        ctx.close()

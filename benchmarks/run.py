@@ -230,9 +230,8 @@ def gui_in_process(url: str, entries: int) -> list[Row]:
     from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel, read_month
     from kodaira_desktop.ui.queue_model import COLUMN_SCHEDULED
     from kodaira_desktop.ui.queue_table import QueueTable
-    from kodaira_desktop.ui.workers import TaskRunner, share_the_interpreter
+    from kodaira_desktop.ui.workers import TaskRunner
 
-    share_the_interpreter()  # as run_gui does
     app = QApplication.instance() or QApplication([])
     ctx = AppContext.create(database=url, login="bench")
     ctx.store  # noqa: B018 — opened (and migrated) before timing

@@ -11,7 +11,6 @@ from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
 from kodaira_desktop.ui.icon import app_icon, set_windows_app_id
 from kodaira_desktop.ui.main_window import MainWindow
-from kodaira_desktop.ui.workers import share_the_interpreter
 
 #: A smoke run that has not shown the month by then has failed.
 SMOKE_TIMEOUT_MS = 60_000
@@ -24,7 +23,6 @@ def run_gui(ctx: AppContext, *, smoke: bool = False, smoke_paint: bool = False) 
     tabs built. With ``smoke`` exit 0 as soon as it shows the current month with its entries;
     with ``smoke_paint`` right after the first paint (1 if that does not happen in time)."""
     set_windows_app_id()
-    share_the_interpreter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kodaira-desktop")

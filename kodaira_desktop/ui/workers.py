@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,19 +20,6 @@ from kodaira_desktop.services.outage import DATABASE_UNREACHABLE, is_database_ou
 from kodaira_desktop.ui.wording import for_window
 
 log = logging.getLogger(__name__)
-
-#: How long a busy worker may keep the interpreter lock once the GUI thread asks for it.
-#: Python's default, 5 ms, is paid at each of the GUI thread's short calls into Python while
-#: a worker converts rows (a calendar paint alone makes ~50: one per day cell), which added up
-#: to stalls of ~100 ms; at 1 ms the worker yields sooner and the GUI thread waits far less.
-GUI_SWITCH_INTERVAL_S = 0.001
-
-
-def share_the_interpreter() -> None:
-    """Let the GUI thread have the interpreter lock soon when workers are busy (called once
-    by `run_gui` for the whole process)."""
-    if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
-        sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
 
 
 class _TaskSignals(QObject):

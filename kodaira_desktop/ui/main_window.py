@@ -186,6 +186,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_shown)
         self._build_rest(calendar=False, table=False)
         self._on_tab_shown(self.tabs.currentIndex())
+        from kodaira_desktop.ui.gc_freeze import freeze_what_start_up_loaded
+
+        freeze_what_start_up_loaded()  # full collections no longer walk the loaded modules
 
     def _on_tab_shown(self, index: int) -> None:
         if index >= 0 and self.tabs.widget(index) is self._table_placeholder:

@@ -130,7 +130,11 @@ class MainWindow(QMainWindow):
             importlib.import_module("kodaira_desktop.ui.queue_calendar")
             from kodaira_desktop.services import first_screen
 
-            for step in (-1, 0, 1):  # building a holiday table is never the GUI thread's job
+            # The holiday tables of every month the calendar reads around this one (it
+            # prefetches the neighbours, each read with its own neighbours): built here, before
+            # the month is shown, when this PC's cache lacks a year — not later, on a worker
+            # importing the `holidays` package while the window is in use.
+            for step in (-2, -1, 0, 1, 2):
                 index = today.year * 12 + today.month - 1 + step
                 ctx.policy.holiday_name(date(index // 12, index % 12 + 1, 1))
             return first_screen.read(ctx, today.year, today.month)

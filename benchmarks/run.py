@@ -227,6 +227,7 @@ def gui_in_process(url: str, entries: int) -> list[Row]:
     from PySide6.QtWidgets import QApplication
 
     from kodaira_desktop.services.context import AppContext
+    from kodaira_desktop.ui.gc_freeze import freeze_what_start_up_loaded
     from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel, read_month
     from kodaira_desktop.ui.queue_model import COLUMN_SCHEDULED
     from kodaira_desktop.ui.queue_table import QueueTable
@@ -237,6 +238,7 @@ def gui_in_process(url: str, entries: int) -> list[Row]:
     ctx.store  # noqa: B018 — opened (and migrated) before timing
     today = ctx.policy.localize(ctx.clock.now())
     read_month(ctx, today.year, today.month)  # as the app's start-up worker has done by now
+    freeze_what_start_up_loaded()  # as the main window does once it is loaded
     runner = TaskRunner()
     probe = StallProbe()
     table = QueueTable(ctx, runner)

@@ -9,7 +9,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kodaira_desktop import __version__
 from kodaira_desktop.cli_errors import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, CliError
 from kodaira_desktop.site_config import SiteConfigError
 
@@ -19,13 +18,28 @@ if TYPE_CHECKING:
 __all__ = ["EXIT_FAILURE", "EXIT_INVALID", "EXIT_OK", "CliError", "build_parser", "main"]
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, read only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings, dest, default=argparse.SUPPRESS, nargs=0, help="show the version"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from kodaira_desktop import __version__
+
+        print(f"kodaira-desktop {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kodaira-desktop",
         description="小平市 SNS投稿予約 — Kodaira City social-media posting scheduler. "
         "Without a command, opens the window.",
     )
-    parser.add_argument("--version", action="version", version=f"kodaira-desktop {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "--database",
         metavar="URL",

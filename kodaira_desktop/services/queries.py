@@ -29,7 +29,9 @@ def channels(ctx: AppContext) -> list[Channel]:
 
 
 def entries_for_month(ctx: AppContext, year: int, month: int) -> list[Entry]:
-    return ctx.store.entries_for_month(year, month, ctx.policy.zone)
+    from kodaira_desktop.services import first_screen
+
+    return first_screen.month_entries(ctx, year, month)
 
 
 def entries(

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-
-from kodaira_desktop.store.engine import Database
+if TYPE_CHECKING:
+    from kodaira_desktop.store.engine import Database
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
 _FIELD = re.compile(r'^(revision|down_revision)\s*(?::[^=]*)?=\s*["\']?([\w-]+|None)["\']?', re.M)
@@ -53,12 +52,24 @@ def known_revisions() -> tuple[frozenset[str], str]:
 
 
 def check_schema(db: Database) -> SchemaCheck:
-    revisions, head = known_revisions()
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
     try:
         with db.engine.connect() as connection:
-            found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            found = connection.execute(text(VERSION_QUERY)).scalar()
     except DBAPIError:  # no alembic_version table: a new (or unversioned) database
-        return SchemaCheck(SchemaState.BEHIND, None, head)
+        return classify(None)
+    return classify(found)
+
+
+#: The one cheap query that tells the schema's revision.
+VERSION_QUERY = "SELECT version_num FROM alembic_version"
+
+
+def classify(found: str | None) -> SchemaCheck:
+    """Where the revision ``found`` in a database (None: none) stands against this app's."""
+    revisions, head = known_revisions()
     if found == head:
         return SchemaCheck(SchemaState.CURRENT, found, head)
     if found is None or found in revisions:

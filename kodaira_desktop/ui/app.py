@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.crash_dialog import install_exception_hook
@@ -83,8 +83,9 @@ def _follow_instance(flow: StartUp, instance: SingleInstance) -> None:
     from kodaira_desktop.ui.tray import install_tray
 
     def raise_shown() -> None:
-        shown = flow.wizard if flow.wizard is not None and flow.wizard.isVisible() else None
-        shown = shown or flow.window
+        shown: QWidget | None = flow.window
+        if flow.wizard is not None and flow.wizard.isVisible():
+            shown = flow.wizard
         if shown is None:
             return
         shown.show()

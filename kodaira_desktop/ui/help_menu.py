@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from kodaira_desktop import __version__
-
 GUIDE = """<h3>はじめての方へ</h3>
 <ol>
 <li><b>投稿を作成</b>：本文を入力し、投稿先（担当に指定された媒体）を選びます。媒体ごとの
@@ -35,6 +33,8 @@ def guide_text(hours: str) -> str:
 
 
 def about_text() -> str:
+    from kodaira_desktop import __version__  # read when shown, not at start-up
+
     return (
         f"<b>小平市 SNS投稿予約</b>（Kodaira Desktop）<br>バージョン {__version__}<br>"
         "小平市ソーシャルメディア運用ポリシーに沿って、投稿を予約・送信します。"

@@ -24,6 +24,7 @@ from kodaira_desktop.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
     from kodaira_desktop.domain.records import Entry, Item, User
+    from kodaira_desktop.services.first_screen import FirstScreenView
     from kodaira_desktop.ui.composer import Composer
     from kodaira_desktop.ui.dispatch_worker import DispatchWorker
     from kodaira_desktop.ui.item_dialog import ItemDialog
@@ -39,9 +40,8 @@ WINDOW_TITLE = "小平市 SNS投稿予約"
 STATUS_REFRESH_MS = 30_000
 TAB_COMPOSER, TAB_CALENDAR, TAB_TABLE = 0, 1, 2
 TAB_TITLES = ("投稿を作成", "予約カレンダー", "予約一覧")
-#: Imported on start-up workers, so building the tabs does not stall the GUI thread: first
-#: what the first screen shows, then the rest.
-_FIRST_MODULES = ("kodaira_desktop.ui.composer", "kodaira_desktop.ui.queue_calendar")
+#: Imported on a start-up worker after the first screen, so building the rest does not
+#: stall the GUI thread (the table's module too: its tab is built when first shown).
 _OTHER_MODULES = (
     "kodaira_desktop.ui.dispatch_worker",
     "kodaira_desktop.ui.item_dialog",
@@ -49,6 +49,12 @@ _OTHER_MODULES = (
     "kodaira_desktop.ui.queue_table",
     "kodaira_desktop.ui.status_bar",
 )
+
+
+def _waiting() -> QLabel:
+    waiting = QLabel("読み込み中…")
+    waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return waiting
 
 
 def _import_the_rest() -> None:
@@ -80,14 +86,17 @@ class MainWindow(QMainWindow):
         #: False when the start-up flow handles a database that cannot be opened (the wizard).
         self.report_load_errors = True
         self._painted = False
+        #: shut_down ran: deferred start-up steps still on their way build nothing more.
+        self._shut = False
+        self.user: User | None = None
+        #: The 予約一覧 tab's stand-in until it is first shown (deferred start-up).
+        self._table_placeholder: QLabel | None = None
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self.resize(1360, 880)
         if deferred:
             for title in TAB_TITLES:
-                waiting = QLabel("読み込み中…")
-                waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.tabs.addTab(waiting, title)
+                self.tabs.addTab(_waiting(), title)
             self.firstPainted.connect(self._load_after_paint, Qt.ConnectionType.QueuedConnection)
         else:
             self._build(self._find_user())
@@ -115,48 +124,99 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def _load_after_paint(self) -> None:
-        """On a worker: import the first screen's modules, open the database, find the user
-        and read the current month; then build the composer and the calendar on the GUI
-        thread. The other tabs follow the same way (``_load_the_rest``)."""
+        """On a worker: the calendar's module, the holiday tables its grid paints, the acting
+        user and the current month — for a SQLite file through the standard `sqlite3` module,
+        so the month is drawn before SQLAlchemy is imported (services/first_screen.py). Then
+        the composer (`_load_composer`) and the rest (`_the_rest`) follow the same way."""
         ctx = self.ctx
         today = self._today()
 
-        def prepare() -> tuple[User | None, list[Entry]]:
-            for module in _FIRST_MODULES:  # imported here, not in the GUI thread's build
-                importlib.import_module(module)
-            from kodaira_desktop.services.accounts import acting_user
-            from kodaira_desktop.ui.queue_calendar import read_month
+        def prepare() -> FirstScreenView:
+            importlib.import_module("kodaira_desktop.ui.queue_calendar")
+            from kodaira_desktop.services import first_screen
 
-            ctx.store  # noqa: B018 — opens the database (schema checked or upgraded)
-            month = read_month(ctx, today.year, today.month)
-            try:
-                return acting_user(ctx), month
-            except ServiceError as error:  # not registered: the window says so and who to ask
-                log.warning("%s", error)
-                return None, month
+            # The holiday tables of every month the calendar reads around this one (it
+            # prefetches the neighbours, each read with its own neighbours): built here, before
+            # the month is shown, when this PC's cache lacks a year — not later, on a worker
+            # importing the `holidays` package while the window is in use.
+            for step in (-2, -1, 0, 1, 2):
+                index = today.year * 12 + today.month - 1 + step
+                ctx.policy.holiday_name(date(index // 12, index % 12 + 1, 1))
+            return first_screen.read(ctx, today.year, today.month)
 
         self.runner.start(prepare, self._first_screen, self._load_failed)
 
-    def _first_screen(self, prepared: tuple[User | None, list[Entry]]) -> None:
-        user, month = prepared
+    def _first_screen(self, view: FirstScreenView) -> None:
+        if self._shut:
+            return
         today = self._today()
         self.tabs.clear()
-        self._build_first(user, first_month=(today.year, today.month, month))
-        waiting = QLabel("読み込み中…")
-        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.tabs.addTab(waiting, TAB_TITLES[TAB_TABLE])
+        self.user = view.user
+        waiting = _waiting()
+        self.tabs.addTab(waiting, TAB_TITLES[TAB_COMPOSER])
+        self._build_calendar((today.year, today.month, view.entries))
+        self.tabs.addTab(_waiting(), TAB_TITLES[TAB_TABLE])
         self.built.emit(True)
-        self.runner.start(
-            _import_the_rest, lambda _none: self._the_rest(waiting), self._load_failed
-        )
+        # Next turn of the event loop, so the calendar is painted before more is loaded.
+        QTimer.singleShot(0, self, lambda: self._load_composer(waiting))
 
-    def _the_rest(self, placeholder: QLabel) -> None:
-        on_it = self.tabs.currentWidget() is placeholder
-        self.tabs.removeTab(self.tabs.indexOf(placeholder))
-        placeholder.deleteLater()
-        self._build_rest(calendar=False)
-        if on_it:
-            self.tabs.setCurrentIndex(TAB_TABLE)
+    def _load_composer(self, placeholder: QLabel) -> None:
+        """On a worker: the composer's modules and the Store (SQLAlchemy); then the composer
+        takes its tab's place."""
+        if self._shut:
+            return  # closed (or a smoke run ended) before the rest was loaded
+        ctx, user = self.ctx, self.user
+
+        def prepare() -> None:
+            if user is not None:
+                importlib.import_module("kodaira_desktop.ui.composer")
+            ctx.store  # noqa: B018 — opens the database (schema checked or upgraded)
+
+        def ready(_none: None) -> None:
+            if self._shut:
+                return
+            on_it = self.tabs.currentWidget() is placeholder
+            self.tabs.removeTab(self.tabs.indexOf(placeholder))
+            placeholder.deleteLater()
+            self.tabs.insertTab(TAB_COMPOSER, self._build_composer(), TAB_TITLES[TAB_COMPOSER])
+            if on_it:
+                self.tabs.setCurrentIndex(TAB_COMPOSER)
+            self.runner.start(_import_the_rest, lambda _none: self._the_rest(), self._load_failed)
+
+        self.runner.start(prepare, ready, self._load_failed)
+
+    def _the_rest(self) -> None:
+        """The status bar, the dispatcher and the oversight tabs; the table's tab is built
+        when first shown (`ensure_table`)."""
+        if self._shut:
+            return
+        placeholder = self.tabs.widget(TAB_TABLE)
+        self._table_placeholder = placeholder if isinstance(placeholder, QLabel) else None
+        self.tabs.currentChanged.connect(self._on_tab_shown)
+        self._build_rest(calendar=False, table=False)
+        self._on_tab_shown(self.tabs.currentIndex())
+        from kodaira_desktop.ui.gc_freeze import freeze_what_start_up_loaded
+
+        freeze_what_start_up_loaded()  # full collections no longer walk the loaded modules
+
+    def _on_tab_shown(self, index: int) -> None:
+        if index >= 0 and self.tabs.widget(index) is self._table_placeholder:
+            self.ensure_table()
+
+    def ensure_table(self) -> QueueTable:
+        """The 予約一覧 tab, built (and read) the first time it is needed."""
+        placeholder = self._table_placeholder
+        if placeholder is not None:
+            self._table_placeholder = None
+            on_it = self.tabs.currentWidget() is placeholder
+            self.tabs.removeTab(self.tabs.indexOf(placeholder))
+            placeholder.deleteLater()
+            self._build_table()
+            if on_it:
+                self.tabs.setCurrentIndex(TAB_TABLE)
+            if self.is_built:
+                self.table.reload()
+        return self.table
 
     def _load_failed(self, message: str) -> None:
         from kodaira_desktop.ui import prompts
@@ -172,51 +232,59 @@ class MainWindow(QMainWindow):
 
     def _build(self, user: User | None) -> None:
         """Everything at once (tests, and windows opened without deferring)."""
-        self._build_first(user)
-        self._build_rest(calendar=True)
-
-    def _build_first(
-        self, user: User | None, first_month: tuple[int, int, list[Entry]] | None = None
-    ) -> None:
-        """The first screen: the composer, and the calendar (with ``first_month``, read along
-        with the user, drawn at once)."""
-        from kodaira_desktop.ui.composer import Composer
-        from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
-
-        ctx = self.ctx
         self.user = user
-        if self.user is not None:
-            self.composer = Composer(ctx, self.user, self.runner)
-            self.composer.submitted.connect(self.refresh_queue)
-            self.composer.overrideDecided.connect(self.refresh_queue)
-            self.tabs.addTab(self.composer, TAB_TITLES[TAB_COMPOSER])
-        else:  # who the chiefs are, a request to copy, a chief may register it here
+        self.tabs.addTab(self._build_composer(), TAB_TITLES[TAB_COMPOSER])
+        self._build_calendar()
+        self._build_rest(calendar=True, table=True)
+
+    def _build_composer(self) -> QWidget:
+        """The composer for the acting user, or why there is none."""
+        ctx = self.ctx
+        if self.user is None:  # who the chiefs are, a request to copy, a chief may register
             from kodaira_desktop.ui.unregistered_panel import UnregisteredPanel
 
             self.unregistered = UnregisteredPanel(ctx, self.runner)
             self.unregistered.registered.connect(self.userRegistered)
-            self.tabs.addTab(self.unregistered, TAB_TITLES[TAB_COMPOSER])
-        self.calendar_panel: QueueCalendarPanel = QueueCalendarPanel(ctx, self.runner)
+            return self.unregistered
+        from kodaira_desktop.ui.composer import Composer
+
+        self.composer = Composer(ctx, self.user, self.runner)
+        self.composer.submitted.connect(self.refresh_queue)
+        self.composer.overrideDecided.connect(self.refresh_queue)
+        return self.composer
+
+    def _build_calendar(self, first_month: tuple[int, int, list[Entry]] | None = None) -> None:
+        """The calendar tab (with ``first_month``, read along with the user, drawn at once)."""
+        from kodaira_desktop.ui.queue_calendar import QueueCalendarPanel
+
+        self.calendar_panel: QueueCalendarPanel = QueueCalendarPanel(self.ctx, self.runner)
         self.calendar_panel.itemOpened.connect(self.open_item)
         self.calendar_panel.itemRescheduled.connect(self.refresh_queue)
-        self.tabs.addTab(self.calendar_panel, TAB_TITLES[TAB_CALENDAR])
+        self.tabs.insertTab(TAB_CALENDAR, self.calendar_panel, TAB_TITLES[TAB_CALENDAR])
         if first_month is not None:
             self.calendar_panel.prime(*first_month)
 
-    def _build_rest(self, *, calendar: bool) -> None:
-        """The table, the status bar, the dispatcher and the oversight tabs; then everything
-        is refreshed (the calendar too unless it was just read)."""
+    def _build_table(self) -> None:
+        from kodaira_desktop.ui.queue_table import QueueTable
+
+        self.table: QueueTable = QueueTable(self.ctx, self.runner)
+        self.table.itemOpened.connect(self.open_item)
+        self.table.csv_actions.imported.connect(self.refresh_queue)
+        self.table.unknownOpened.connect(
+            lambda entry: self.oversight.open_unknown(entry, self, self.refresh_queue)
+        )
+        self.tabs.insertTab(TAB_TABLE, self.table, TAB_TITLES[TAB_TABLE])
+
+    def _build_rest(self, *, calendar: bool, table: bool) -> None:
+        """The table (unless it waits to be shown), the status bar, the dispatcher and the
+        oversight tabs; then everything is refreshed (the calendar too unless just read)."""
         from kodaira_desktop.ui.dispatch_worker import DispatchWorker
         from kodaira_desktop.ui.oversight_tabs import install_oversight
-        from kodaira_desktop.ui.queue_table import QueueTable
         from kodaira_desktop.ui.status_bar import QueueStatusBar
 
         ctx = self.ctx
-        self.table: QueueTable = QueueTable(ctx, self.runner)
-        self.table.itemOpened.connect(self.open_item)
-        self.table.csv_actions.imported.connect(self.refresh_queue)
-        self.tabs.insertTab(TAB_TABLE, self.table, TAB_TITLES[TAB_TABLE])
-
+        if table:
+            self._build_table()
         self.status: QueueStatusBar = QueueStatusBar(ctx, self.user, self.runner)
         self.setStatusBar(self.status)
         self.dispatch: DispatchWorker = DispatchWorker(ctx, self)
@@ -224,9 +292,6 @@ class MainWindow(QMainWindow):
         self.status.follow_dispatch(self.dispatch)
         self.oversight: OversightTabs = install_oversight(
             ctx, self.user, self.runner, self.tabs, self.status, self.refresh_queue
-        )
-        self.table.unknownOpened.connect(
-            lambda entry: self.oversight.open_unknown(entry, self, self.refresh_queue)
         )
         self._add_actions()
         self._timer = QTimer(self)
@@ -267,7 +332,8 @@ class MainWindow(QMainWindow):
             self.calendar_panel.reload()
         if not self.is_built:  # the rest of the window is still on its way
             return
-        self.table.reload()
+        if self._table_placeholder is None:  # else it is read when first shown
+            self.table.reload()
         self.status.refresh()
         self.oversight.refresh()
         self.queueRefreshed.emit()
@@ -324,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def shut_down(self) -> None:
         """Stop the dispatcher and timers, keep the draft, let workers finish."""
+        self._shut = True
         if self.is_built:
             self.dispatch.stop()
             self._timer.stop()

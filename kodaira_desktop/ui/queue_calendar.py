@@ -12,8 +12,20 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from PySide6.QtCore import QDate, QEvent, QMimeData, QObject, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QMimeData,
+    QObject,
+    QPoint,
+    QRect,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -47,7 +59,6 @@ from kodaira_desktop.domain.dates_ja import format_day, format_instant
 from kodaira_desktop.domain.records import Entry, Item
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.policy import PostingPolicy
-from kodaira_desktop.services import compose, queries
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.calendar_drag import DraggedItem, item_mime, moved_to, read_item_mime
 from kodaira_desktop.ui.channel_style import (
@@ -93,6 +104,33 @@ class CalendarLine:
         return DraggedItem(first.item_id, first.scheduled_at)
 
 
+@dataclass(frozen=True)
+class MonthDays:
+    """A month's entries grouped by day and line for drawing (built on a worker)."""
+
+    entries: list[Entry]
+    by_day: dict[date, list[Entry]]
+    lines: dict[date, list[CalendarLine]]
+
+
+def group_days(entries: list[Entry], policy: PostingPolicy) -> MonthDays:
+    """Each day's entries, and its lines: one per time and item, channels in order."""
+    by_day: dict[date, list[Entry]] = defaultdict(list)
+    groups: dict[date, dict[tuple[str, int], list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        at = policy.localize(entry.scheduled_at)
+        by_day[at.date()].append(entry)
+        groups[at.date()][(f"{at.hour:02d}:{at.minute:02d}", entry.item_id)].append(entry)
+    lines = {
+        day: [
+            CalendarLine(key[0], sorted(found, key=lambda e: e.channel_key))
+            for key, found in sorted(day_groups.items())
+        ]
+        for day, day_groups in groups.items()
+    }
+    return MonthDays(entries, dict(by_day), lines)
+
+
 def shown_lines(rect: QRect, lines: list[CalendarLine]) -> tuple[int, list[CalendarLine]]:
     """The top of the first line in a day's cell, and the lines that fit."""
     top = rect.top() + LINE_HEIGHT + 2
@@ -133,23 +171,14 @@ class QueueCalendar(PolicyCalendar):
         rows.resizeSection(0, 26)
 
     def set_entries(self, entries: list[Entry]) -> None:
-        """Group once here; painting only reads the prepared lines."""
-        by_day: dict[date, list[Entry]] = defaultdict(list)
-        groups: dict[date, dict[tuple[str, int], list[Entry]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        for entry in entries:
-            at = self.policy.localize(entry.scheduled_at)
-            by_day[at.date()].append(entry)
-            groups[at.date()][(f"{at.hour:02d}:{at.minute:02d}", entry.item_id)].append(entry)
-        self._by_day = dict(by_day)
-        self._lines = {
-            day: [
-                CalendarLine(key[0], sorted(found, key=lambda e: e.channel_key))
-                for key, found in sorted(day_groups.items())
-            ]
-            for day, day_groups in groups.items()
-        }
+        self.set_days(group_days(entries, self.policy))
+
+    def set_days(self, *months: MonthDays) -> None:
+        """Months already grouped (on a worker): painting only reads the prepared lines."""
+        self._by_day, self._lines = {}, {}
+        for days in months:  # months never share a day
+            self._by_day.update(days.by_day)
+            self._lines.update(days.lines)
         self.updateCells()
 
     def entries_on(self, day: date) -> list[Entry]:
@@ -340,7 +369,7 @@ class QueueCalendar(PolicyCalendar):
             )
 
 
-def _paint_chip(painter: QPainter, box: QRectF, entry: Entry) -> None:
+def _paint_chip(painter: QPainter, box: QRectF, entry: Entry | _ChipKind) -> None:
     colour = channel_colour(entry.channel_key)
     cancelled = entry.state == EntryState.CANCELLED
     # A cancelled chip is an outline in the channel's colour: still readable, clearly not live.
@@ -353,6 +382,12 @@ def _paint_chip(painter: QPainter, box: QRectF, entry: Entry) -> None:
 
 
 def chip_icon(entry: Entry, size: int = 16) -> QIcon:
+    return _chip_icon(entry.channel_key, entry.state, size)
+
+
+@cache  # a day's list shows dozens of chips, a few kinds: each kind is painted once
+def _chip_icon(channel_key: str, state: EntryState, size: int) -> QIcon:
+    entry = _ChipKind(channel_key, state)
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pixmap)
@@ -360,6 +395,14 @@ def chip_icon(entry: Entry, size: int = 16) -> QIcon:
     _paint_chip(painter, QRectF(1, 1, size - 2, size - 2), entry)
     painter.end()
     return QIcon(pixmap)
+
+
+@dataclass(frozen=True)
+class _ChipKind:
+    """What a chip shows of an entry."""
+
+    channel_key: str
+    state: EntryState
 
 
 class DayList(QListWidget):
@@ -450,7 +493,7 @@ class QueueCalendarPanel(QWidget):
         legend_row.addWidget(legend)
         layout.addLayout(legend_row)
         #: Months fetched since the last reload (the shown one and its neighbours).
-        self._months: dict[tuple[int, int], list[Entry]] = {}
+        self._months: dict[tuple[int, int], MonthDays] = {}
         self._fetching: set[tuple[int, int]] = set()
         self._generation = 0
         self.calendar.show_today(ctx.policy.localize(ctx.clock.now()).date())
@@ -467,10 +510,10 @@ class QueueCalendarPanel(QWidget):
 
     def prime(self, year: int, month: int, entries: list[Entry]) -> None:
         """Entries of a month read elsewhere (at start-up): kept, and shown if it is shown."""
-        self._months[(year, month)] = entries
+        days = self._months[(year, month)] = group_days(entries, self.ctx.policy)
         if (self.calendar.yearShown(), self.calendar.monthShown()) == (year, month):
-            self._show_month(year, month, entries)
-            self._prefetch_around(year, month)
+            self._show_month(year, month, days)
+            QTimer.singleShot(0, self, lambda: self._prefetch_around(year, month))  # once drawn
 
     def _load_month(self, year: int, month: int) -> None:
         """Show the month from the cache or fetch it on a worker (an indexed range query);
@@ -481,43 +524,46 @@ class QueueCalendarPanel(QWidget):
             self._prefetch_around(year, month)
             return
 
-        def shown(entries: list[Entry]) -> None:
+        def shown(days: MonthDays) -> None:
             if (self.calendar.yearShown(), self.calendar.monthShown()) == (year, month):
-                self._show_month(year, month, entries)
+                self._show_month(year, month, days)
                 self._prefetch_around(year, month)
 
         self._fetch(year, month, shown)
 
-    def _fetch(self, year: int, month: int, then: Callable[[list[Entry]], None]) -> None:
+    def _fetch(self, year: int, month: int, then: Callable[[MonthDays], None]) -> None:
         ctx, generation = self.ctx, self._generation
         self._fetching.add((year, month))
 
-        def arrived(entries: list[Entry]) -> None:
+        def arrived(days: MonthDays) -> None:
             self._fetching.discard((year, month))
             if generation != self._generation:
                 return  # fetched before a reload: stale
-            self._months[(year, month)] = entries
-            then(entries)
+            self._months[(year, month)] = days
+            then(days)
 
-        self.runner.start(lambda: read_month(ctx, year, month), arrived, self._load_failed)
+        def work() -> MonthDays:  # read and grouped off the GUI thread
+            return group_days(read_month(ctx, year, month), ctx.policy)
 
-    def _show_month(self, year: int, month: int, entries: list[Entry]) -> None:
+        self.runner.start(work, arrived, self._load_failed)
+
+    def _show_month(self, year: int, month: int, days: MonthDays) -> None:
         self.month_shown_with_entries = (year, month)
-        self.calendar.set_entries(entries + self._neighbours(year, month))
+        self.calendar.set_days(days, *self._neighbours(year, month))
         self._show_day()
-        self.monthLoaded.emit(year, month, len(entries))
+        self.monthLoaded.emit(year, month, len(days.entries))
 
-    def _neighbours(self, year: int, month: int) -> list[Entry]:
-        """The cached entries of the months either side: the grid shows some of their days."""
+    def _neighbours(self, year: int, month: int) -> list[MonthDays]:
+        """The cached months either side: the grid shows some of their days."""
         around = (_add_months(year, month, step) for step in (-1, 1))
-        return [e for key in around for e in self._months.get(key, [])]
+        return [self._months[key] for key in around if key in self._months]
 
     def _redraw_with_neighbours(self) -> None:
         """A neighbouring month arrived: draw its days in the grid of the month shown."""
         shown = (self.calendar.yearShown(), self.calendar.monthShown())
-        entries = self._months.get(shown)
-        if entries is not None and self.month_shown_with_entries == shown:
-            self.calendar.set_entries(entries + self._neighbours(*shown))
+        days = self._months.get(shown)
+        if days is not None and self.month_shown_with_entries == shown:
+            self.calendar.set_days(days, *self._neighbours(*shown))
             self._show_day()
 
     def _prefetch_around(self, year: int, month: int) -> None:
@@ -527,7 +573,7 @@ class QueueCalendarPanel(QWidget):
                 del self._months[key]
         for y, m in around:
             if (y, m) not in self._months and (y, m) not in self._fetching:
-                self._fetch(y, m, lambda _entries: self._redraw_with_neighbours())
+                self._fetch(y, m, lambda _days: self._redraw_with_neighbours())
 
     def _load_failed(self, message: str) -> None:
         self.day_title.setText(f"予定を読み込めませんでした：{message}")
@@ -580,6 +626,8 @@ class QueueCalendarPanel(QWidget):
         if when < now:
             self._refuse(f"{format_instant(when)} は過ぎているため移動できません。")
             return
+        from kodaira_desktop.services import compose  # imported when first needed
+
         ctx, item_id = self.ctx, dragged.item_id
 
         def moved(_item: Item) -> None:
@@ -619,6 +667,8 @@ def _add_months(year: int, month: int, step: int) -> tuple[int, int]:
 def read_month(ctx: AppContext, year: int, month: int) -> list[Entry]:
     """Worker body: a month's entries, and the holiday tables its grid will paint (building
     one imports the `holidays` package the first time: never on the GUI thread)."""
+    from kodaira_desktop.services import queries  # start-up draws the first month without it
+
     for y, m in (_add_months(year, month, -1), (year, month), _add_months(year, month, 1)):
         ctx.policy.holiday_name(date(y, m, 1))
     return queries.entries_for_month(ctx, year, month)

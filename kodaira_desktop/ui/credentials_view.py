@@ -110,6 +110,7 @@ class CredentialsView(QWidget):
         self.dialog: ChiefActionDialog | None = None
         self.statuses: list[admin.CredentialStatus] = []
         self.inputs: dict[str, QLineEdit] = {}
+        self._form_key: str | None = None
         self._select_next: str | None = None
         self._announce: str | None = None
         self.model = CredentialModel(ctx.policy, self)
@@ -212,12 +213,13 @@ class CredentialsView(QWidget):
         return str(self.model.data(self.model.index(row, column)))
 
     def _selection_changed(self) -> None:
-        self.result.clear()
+        if self.selected_key() != self._form_key:  # another channel: its own result
+            self.result.clear()
         self._show_selected()
 
     def _show_selected(self) -> None:
         status = self.selected()
-        if status is None or status.channel.key != getattr(self, "_form_key", None):
+        if status is None or status.channel.key != self._form_key:
             self._build_form(status)
         self.saved_label.setText(
             "" if status is None else f"状態：{saved_text(self.ctx.policy, status)}"

@@ -37,6 +37,7 @@ class FormActionDialog(ChiefActionDialog, Generic[V]):
         first_field: QWidget | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        self.form = form
         self._collect = collect
         self._values: V | None = None
         self._first_field = first_field

@@ -250,7 +250,9 @@ def test_a_wrong_chief_password_saves_no_credentials(
 ) -> None:
     view = open_credentials(qtbot, chief_window)
     view.select("line")
-    qtbot.keyClicks(view.inputs["channel_access_token"], fake_credentials.LINE["channel_access_token"])
+    qtbot.keyClicks(
+        view.inputs["channel_access_token"], fake_credentials.LINE["channel_access_token"]
+    )
     click(qtbot, view.save_button)
     dialog = view.dialog
     assert dialog is not None

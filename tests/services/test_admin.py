@@ -72,7 +72,8 @@ def test_credentials_saved_and_checked_keep_the_handle(
     chief: AppContext, services: FakeServices
 ) -> None:
     before = {s.channel.key: s for s in admin.credential_statuses(chief)}
-    assert not before["x-city"].saved and before["x-city"].saved_at is None
+    assert not before["x-city"].saved
+    assert before["x-city"].saved_at is None
     assert before["x-city"].fields.required == (
         "api_key",
         "api_secret",
@@ -81,23 +82,28 @@ def test_credentials_saved_and_checked_keep_the_handle(
     )
 
     outcome = admin.save_and_check(chief, "x-city", services.credentials["x-city"], CHIEF_PASSWORD)
-    assert outcome.check is not None and outcome.check.handle == "@kodaira_koho"
+    assert outcome.check is not None
+    assert outcome.check.handle == "@kodaira_koho"
     channel = chief.store.get_channel("x-city")
-    assert channel is not None and channel.handle == "@kodaira_koho"
+    assert channel is not None
+    assert channel.handle == "@kodaira_koho"
     after = {s.channel.key: s for s in admin.credential_statuses(chief)}
-    assert after["x-city"].saved and after["x-city"].saved_by == CHIEF
+    assert after["x-city"].saved
+    assert after["x-city"].saved_by == CHIEF
     assert after["x-city"].account == "小平市 (@kodaira_koho)"
     assert after["x-city"].check_error is None
 
     line = admin.save_and_check(chief, "line", services.credentials["line"], CHIEF_PASSWORD)
-    assert line.check is not None and line.check.handle is None
+    assert line.check is not None
+    assert line.check.handle is None
     assert line.check.account == "小平市 (@kodairacity)"
 
     services.x.fail_next(r"/2/users/me", 401, {"title": "Unauthorized"})
     with pytest.raises(ServiceError, match="Xの認証に失敗しました"):
         admin.check_and_record(chief, "x-city")
     failed = {s.channel.key: s for s in admin.credential_statuses(chief)}["x-city"]
-    assert failed.account is None and failed.check_error is not None
+    assert failed.account is None
+    assert failed.check_error is not None
     assert "Xの認証に失敗しました" in failed.check_error
 
 

@@ -2,7 +2,7 @@
 tests and for longer walks (wizard → credentials → staff → compose).
 
     people = add_staff(qtbot, window, "suzuki", ["line"], CHIEF_PASSWORD)
-    creds = enter_credentials(qtbot, window, "x-city", services.credentials["x-city"], CHIEF_PASSWORD)
+    creds = enter_credentials(qtbot, window, "x-city", fields, CHIEF_PASSWORD)
 """
 
 from __future__ import annotations

@@ -94,7 +94,8 @@ def test_a_chief_adds_a_staff_member_with_channels(
     assert user.channels == {"line", "facebook"}
     assert people.status_of("suzuki") == "有効"
     selected = people.selected()
-    assert selected is not None and selected.login == "suzuki"
+    assert selected is not None
+    assert selected.login == "suzuki"
     assert "鈴木 次郎 を追加しました" in people.message.text()
 
 
@@ -103,7 +104,8 @@ def test_the_add_staff_step_for_walks(
 ) -> None:
     add_staff(qtbot, chief_window, "yamada", ["x-city"], CHIEF_PASSWORD)
     user = chief_ctx.store.get_user_by_login("yamada")
-    assert user is not None and user.channels == {"x-city"}
+    assert user is not None
+    assert user.channels == {"x-city"}
 
 
 def test_a_new_chief_gets_their_own_password_twice(
@@ -133,7 +135,8 @@ def test_a_new_chief_gets_their_own_password_twice(
     with qtbot.waitSignals([dialog.succeeded, people.loaded], timeout=15_000):
         press_with_password(qtbot, dialog, "追加する", CHIEF_PASSWORD)
     kato = chief_ctx.store.get_user_by_login("kato")
-    assert kato is not None and kato.role == "chief"
+    assert kato is not None
+    assert kato.role == "chief"
     assert chiefs.is_chief(chief_ctx, kato)  # endorsed by the acting chief's key
     accounts.confirm_chief(chief_ctx, "kato", "kato-password-1", action="test")
 
@@ -162,7 +165,8 @@ def test_a_chief_renames_and_designates(
     designate = people.open_designate()
     assert designate is not None
     boxes = designate.form.channels.boxes  # type: ignore[attr-defined]
-    assert boxes["line"].isChecked() and not boxes["x-city"].isChecked()
+    assert boxes["line"].isChecked()
+    assert not boxes["x-city"].isChecked()
     toggle(qtbot, boxes["x-city"])
     with qtbot.waitSignals([designate.succeeded, people.loaded], timeout=15_000):
         press_with_password(qtbot, designate, "変更する", CHIEF_PASSWORD)

@@ -120,8 +120,9 @@ def check_and_record(ctx: AppContext, key: str) -> channels.AccountCheck:
     try:
         found = channels.check_account(ctx, key)
     except ServiceError as error:
-        audit.record(ctx, CHECK_FAILED, f"channel:{key}", {"reason": str(error)})
-        raise
+        reason = str(error).removeprefix(f"{key}: ")
+        audit.record(ctx, CHECK_FAILED, f"channel:{key}", {"reason": reason})
+        raise ServiceError(reason) from error
     if found.handle is not None:
         ctx.store.set_handle(key, found.handle)
     audit.record(ctx, CHECKED, f"channel:{key}", {"account": found.account, "handle": found.handle})

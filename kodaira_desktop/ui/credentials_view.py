@@ -111,6 +111,7 @@ class CredentialsView(QWidget):
         self.statuses: list[admin.CredentialStatus] = []
         self.inputs: dict[str, QLineEdit] = {}
         self._form_key: str | None = None
+        self._form_saved = False
         self._select_next: str | None = None
         self._announce: str | None = None
         self.model = CredentialModel(ctx.policy, self)
@@ -219,7 +220,10 @@ class CredentialsView(QWidget):
 
     def _show_selected(self) -> None:
         status = self.selected()
-        if status is None or status.channel.key != self._form_key:
+        if status is None or (status.channel.key, status.saved) != (
+            self._form_key,
+            self._form_saved,
+        ):
             self._build_form(status)
         self.saved_label.setText(
             "" if status is None else f"状態：{saved_text(self.ctx.policy, status)}"
@@ -231,6 +235,7 @@ class CredentialsView(QWidget):
             self.form.removeRow(0)
         self.inputs = {}
         self._form_key = status.channel.key if status else None
+        self._form_saved = status.saved if status else False
         if status is None:
             self.form_box.setTitle("チャンネルを選んでください")
             return

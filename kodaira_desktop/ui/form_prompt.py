@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from kodaira_desktop.ui.chief_prompt import ChiefAction, ChiefActionDialog
 from kodaira_desktop.ui.workers import TaskRunner
@@ -46,16 +46,28 @@ class FormActionDialog(ChiefActionDialog, Generic[V]):
             assert self._values is not None
             return run(self._values, password)
 
+        # What the action does first, then the form, then the chief's password.
+        top = QWidget()
+        stack = QVBoxLayout(top)
+        stack.setContentsMargins(0, 0, 0, 0)
+        intro_label = QLabel(intro)
+        intro_label.setWordWrap(True)
+        stack.addWidget(intro_label)
+        stack.addWidget(form)
         super().__init__(
             runner,
             title,
-            intro,
+            "",
             [ChiefAction(label, body)],
-            header=form,
+            header=top,
             cancel_note=f"「{title}」は取りやめました。何も変更していません。",
             parent=parent,
         )
-        self.resize(560, 520)
+        for layout in self.findChildren(QFormLayout):
+            password_label = layout.labelForField(self.password)
+            if isinstance(password_label, QLabel):
+                password_label.setText("あなた（課長）のパスワード")
+        self.resize(600, self.sizeHint().height())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

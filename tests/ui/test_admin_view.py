@@ -287,3 +287,39 @@ def test_dispatching_pcs_show_when_each_was_last_seen(
     assert view.summary.text().startswith("いま配信中のPCはありません")
     chief_window.tabs.setCurrentIndex(0)
     assert not view.timer.isActive()
+
+
+@pytest.fixture
+def office_window(
+    qtbot: QtBot, database_url: str, clock: FakeClock
+) -> Iterator[tuple[MainWindow, AppContext]]:
+    """A chief's window on an empty database of each backend (SQLite, PostgreSQL)."""
+    chief = AppContext.create(database=database_url, login="kacho", clock=clock)
+    accounts.initialize(chief, "kacho", CHIEF_PASSWORD, "秘書広報課長")
+    window = open_window(qtbot, chief)
+    yield window, chief
+    window.close()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    chief.close()
+
+
+def test_credentials_then_staff_on_each_backend(
+    qtbot: QtBot, office_window: tuple[MainWindow, AppContext]
+) -> None:
+    window, chief = office_window
+    with FakeServices() as fakes:
+        chief.__dict__["endpoints"] = fakes.endpoints
+        view = enter_credentials(
+            qtbot, window, "x-city", fakes.credentials["x-city"], CHIEF_PASSWORD
+        )
+        assert view.cell("x-city", 2) == "小平市 (@kodaira_koho)"
+    channel = chief.store.get_channel("x-city")
+    assert channel is not None
+    assert channel.handle == "@kodaira_koho"
+    people = add_staff(
+        qtbot, window, "tanaka", ["x-city", "line"], CHIEF_PASSWORD, display_name="田中 花子"
+    )
+    tanaka = chief.store.get_user_by_login("tanaka")
+    assert tanaka is not None
+    assert (tanaka.display_name, tanaka.channels) == ("田中 花子", {"x-city", "line"})
+    assert people.status_of("tanaka") == "有効"

@@ -89,12 +89,15 @@ class CredentialModel(RecordTableModel[admin.CredentialStatus]):
 
 
 def saved_text(policy: Any, record: admin.CredentialStatus) -> str:
+    """The keyring is this PC's: saved elsewhere (the audit says when) is still 未保存 here."""
+    when = (
+        f"{format_instant(policy.localize(record.saved_at))}、{record.saved_by}"
+        if record.saved_at is not None
+        else None
+    )
     if not record.saved:
-        return NOT_SAVED
-    if record.saved_at is None:
-        return SAVED
-    when = format_instant(policy.localize(record.saved_at))
-    return f"{SAVED}（{when}、{record.saved_by}）"
+        return f"{NOT_SAVED}（このPC。別のPCで保存：{when}）" if when else NOT_SAVED
+    return f"{SAVED}（{when}）" if when else SAVED
 
 
 class CredentialsView(QWidget):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -323,3 +323,44 @@ def test_credentials_then_staff_on_each_backend(
     assert tanaka is not None
     assert (tanaka.display_name, tanaka.channels) == ("田中 花子", {"x-city", "line"})
     assert people.status_of("tanaka") == "有効"
+
+
+def test_credentials_saved_on_another_pc_are_not_saved_on_this_one(
+    qtbot: QtBot, chief_window: MainWindow, chief_ctx: AppContext, services: FakeServices
+) -> None:
+    view = enter_credentials(
+        qtbot, chief_window, "line", services.credentials["line"], CHIEF_PASSWORD
+    )
+    assert view.cell("line", 1) == "保存済み（2026年11月25日（水）09:00、chief）"
+    chief_ctx.secrets.delete_channel_credentials("line")  # as on a PC without them
+    with qtbot.waitSignal(view.loaded, timeout=15_000):
+        view.reload()
+    elsewhere = "別のPCで保存：2026年11月25日（水）09:00、chief"
+    assert view.cell("line", 1) == f"未保存（このPC。{elsewhere}）"
+    assert not view.check_button.isEnabled()
+
+
+def test_the_add_dialog_is_reachable_by_keyboard_in_order(
+    qtbot: QtBot, chief_window: MainWindow
+) -> None:
+    people = open_people(qtbot, chief_window)
+    dialog = people.open_add()
+    form = dialog.form
+    assert isinstance(form, AddPersonForm)
+    form.set_role("chief")
+    qtbot.waitUntil(lambda: form.login.hasFocus())
+    order = []
+    widget = dialog.focusWidget()
+    for _ in range(12):
+        assert widget is not None
+        order.append(widget)
+        widget = widget.nextInFocusChain()
+        while widget is not None and not (
+            widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            widget = widget.nextInFocusChain()
+    fields = [form.login, form.display_name, form.role, form.password, form.password_again]
+    positions = [order.index(f) for f in [*fields, dialog.password]]
+    assert positions == sorted(positions)  # form first, the chief's password last
+    for widget in [*fields, *form.channels.boxes.values(), dialog.password]:
+        assert widget.accessibleName(), widget

@@ -7,7 +7,7 @@ policy's zone first: these functions print the wall time they are given.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 WEEKDAYS_JA = "月火水木金土日"
 
@@ -36,3 +36,17 @@ def format_range(start: datetime, end: datetime) -> str:
     if start.date() == end.date():
         return f"{format_instant(start)}〜{end.hour:02d}:{end.minute:02d}"
     return f"{format_instant(start)}〜{format_instant(end)}"
+
+
+def format_ago(elapsed: timedelta) -> str:
+    """「たった今」「45秒前」「3分前」「2時間前」「4日前」: how long ago, roughly."""
+    seconds = int(elapsed.total_seconds())
+    if seconds < 10:
+        return "たった今"
+    if seconds < 60:
+        return f"{seconds}秒前"
+    if seconds < 3600:
+        return f"{seconds // 60}分前"
+    if seconds < 86_400:
+        return f"{seconds // 3600}時間前"
+    return f"{seconds // 86_400}日前"

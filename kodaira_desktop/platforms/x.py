@@ -77,6 +77,8 @@ class XPublisher:
         self._secrets = credentials.secrets()
         self._client = new_client(base_url, timeout, auth=OAuth1Auth(credentials))
         self._username = username
+        #: The @handle (without @) the service reported in the last credentials check.
+        self.checked_username: str | None = None
         self._chunk_size = chunk_size
         self._max_processing_wait = max_processing_wait
         self._sleep = sleep
@@ -124,6 +126,7 @@ class XPublisher:
             raise self._error(response, creates_post=False)
         user = json_object(response).get("data", {})
         username = user.get("username", "")
+        self.checked_username = str(username) or None
         if username and not self._username:
             self._username = username
         return f"{user.get('name', '')} (@{username})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from kodaira_desktop.domain.records import Channel, Entry
 from kodaira_desktop.domain.states import EntryState
@@ -94,9 +95,25 @@ def set_credentials(
     return names
 
 
+@dataclass(frozen=True)
+class AccountCheck:
+    """What the service said about the account the credentials belong to."""
+
+    #: 「小平市 (@kodaira_koho)」: the account's name and id as the service reports them.
+    account: str
+    #: X: the @handle (shown in the composer's previews); None for the other platforms.
+    handle: str | None = None
+
+
 def check_credentials(ctx: AppContext, key: str) -> str:
+    return check_account(ctx, key).account
+
+
+def check_account(ctx: AppContext, key: str) -> AccountCheck:
+    """Ask the service, live, whose account the stored credentials open."""
     from kodaira_desktop.platforms.base import CredentialsError, PublishError
     from kodaira_desktop.platforms.registry import REQUIRED_FIELDS, make_publisher
+    from kodaira_desktop.platforms.x import XPublisher
 
     channel = get_channel(ctx, key)
     try:
@@ -105,7 +122,9 @@ def check_credentials(ctx: AppContext, key: str) -> str:
     except (CredentialsError, Exception) as error:
         raise ServiceError(f"{key}: {error}") from error
     try:
-        return publisher.check_credentials()
+        account = publisher.check_credentials()
+        username = publisher.checked_username if isinstance(publisher, XPublisher) else None
+        return AccountCheck(account, f"@{username}" if username else None)
     except PublishError as error:
         raise ServiceError(f"{key}: {error.message_ja}") from error
     finally:

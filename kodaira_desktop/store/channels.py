@@ -51,3 +51,14 @@ class ChannelStore(StoreBase):
             row.suspended_by = by if suspended else None
             session.flush()
             return convert.channel(row)
+
+    def set_handle(self, key: str, handle: str | None) -> Channel:
+        """The account's public name as the service reported it (X: the @handle), shown in
+        the composer's previews."""
+        with self._db.write() as session:
+            row = session.get(ChannelRow, key, with_for_update=True)
+            if row is None:
+                raise NotFoundError(f"no channel {key!r}")
+            row.handle = handle
+            session.flush()
+            return convert.channel(row)

@@ -58,6 +58,12 @@ class UserStore(StoreBase):
             row.active = active
             return _load(session, row)
 
+    def set_display_name(self, login: str, display_name: str) -> User:
+        with self._db.write() as session:
+            row = _locked(session, login)
+            row.display_name = display_name
+            return _load(session, row)
+
     def set_designations(self, login: str, channels: Iterable[str]) -> User:
         """Replace the set of channels the user is designated for."""
         with self._db.write() as session:

@@ -1,5 +1,5 @@
-"""The main window's oversight tabs — 課長の確認, チャンネル (chiefs), 監査ログ — built and wired
-in one place so the main window only calls `install_oversight`."""
+"""The main window's oversight tabs — 課長の確認, チャンネル and 管理 (chiefs), 監査ログ — built
+and wired in one place so the main window only calls `install_oversight`."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QPushButton, QStatusBar, QTabWidget, QWidget
 
 from kodaira_desktop.domain.records import Entry, User
 from kodaira_desktop.services.context import AppContext
+from kodaira_desktop.ui.admin_view import TAB_TITLE as ADMIN_TAB
+from kodaira_desktop.ui.admin_view import AdminView
 from kodaira_desktop.ui.approvals_inbox import TAB_TITLE, ApprovalsInbox
 from kodaira_desktop.ui.audit_view import AuditView
 from kodaira_desktop.ui.channels_view import ChannelsView
 from kodaira_desktop.ui.notifier import DesktopNotifier
-from kodaira_desktop.ui.people_view import TAB_TITLE as PEOPLE_TAB
-from kodaira_desktop.ui.people_view import PeopleView
 from kodaira_desktop.ui.unknown_dialog import UnknownOutcomeDialog
 from kodaira_desktop.ui.workers import TaskRunner
 
@@ -29,7 +29,7 @@ class OversightTabs:
     channels: ChannelsView | None
     audit: AuditView
     unknown_dialog: UnknownOutcomeDialog | None = None
-    people: PeopleView | None = None
+    admin: AdminView | None = None
     #: The chief's notice in the status bar: pending requests, one click to the inbox.
     waiting_button: QPushButton | None = None
 
@@ -50,8 +50,8 @@ class OversightTabs:
             self.audit.reload()
         elif widget is self.channels and self.channels is not None:
             self.channels.reload()
-        elif widget is self.people and self.people is not None:
-            self.people.reload()
+        elif widget is self.admin and self.admin is not None:
+            self.admin.reload()
 
     def _show_count(self, count: int) -> None:
         if self.inbox is not None:
@@ -85,7 +85,7 @@ def install_oversight(
 ) -> OversightTabs:
     """Add the tabs the user may see; ``on_change`` runs after a decision changed the queue."""
     inbox = channels = None
-    people: PeopleView | None = None
+    admin: AdminView | None = None
     if user is not None:
         inbox = ApprovalsInbox(ctx, user, runner, DesktopNotifier(status))
         inbox.decided.connect(lambda _decided: on_change())
@@ -94,12 +94,12 @@ def install_oversight(
         channels = ChannelsView(ctx, runner)
         channels.changed.connect(lambda _key: on_change())
         tabs.addTab(channels, "チャンネル")
-        people = PeopleView(ctx, runner)
-        people.changed.connect(lambda _login: on_change())
-        tabs.addTab(people, PEOPLE_TAB)
+        admin = AdminView(ctx, runner)
+        admin.changed.connect(on_change)
+        tabs.addTab(admin, ADMIN_TAB)
     audit = AuditView(ctx, runner)
     tabs.addTab(audit, "監査ログ")
-    installed = OversightTabs(ctx, runner, tabs, inbox, channels, audit, people=people)
+    installed = OversightTabs(ctx, runner, tabs, inbox, channels, audit, admin=admin)
     tabs.currentChanged.connect(installed._on_tab)
     if user is not None and user.role == "chief":
         button = QPushButton()

@@ -8,6 +8,7 @@ Queueing (which copies media) runs on a worker thread. The draft is autosaved.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -148,6 +149,11 @@ class Composer(ComposerDrafts):
             tab.set_media(paths)
         self._on_changed()
 
+    def _replace_attachment(self, old: Path, new: Path) -> None:
+        """A downscaled copy takes the original's place (and keeps its alt text)."""
+        self.alt_texts.carry(old, new)
+        self.attachments.replace_path(old, new)
+
     def _on_channels_changed(self) -> None:
         for key, tab in self.channel_tabs.items():
             self.tabs.setTabVisible(self.tabs.indexOf(tab), self.channel_boxes[key].isChecked())
@@ -213,6 +219,7 @@ class Composer(ComposerDrafts):
             # The picker already says what is wrong with the time, with the next slot.
             general = [p for p in general if not is_schedule_problem(p)]
         self._show_general_problems(general, result.notes)
+        self.downscale_offer.show_offers(() if pristine else result.downscalable)
         self.schedule_button.setEnabled(self.can_schedule(result))
         self.schedule_reason.setText(self._why_not_schedulable(result, pristine))
 

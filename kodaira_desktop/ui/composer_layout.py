@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -36,6 +37,7 @@ from kodaira_desktop.ui.channel_style import (
 )
 from kodaira_desktop.ui.channel_tab import ChannelTab
 from kodaira_desktop.ui.confirm_dialog import CONFIRM_HERE, OnTheSpotDialog
+from kodaira_desktop.ui.downscale_offer import DownscaleOffer
 from kodaira_desktop.ui.drafts import Draft
 from kodaira_desktop.ui.repeat_control import RepeatControl
 from kodaira_desktop.ui.schedule_picker import SchedulePicker
@@ -84,6 +86,8 @@ class ComposerLayout(QWidget):
     _on_changed: Callable[[], None]
     _current_post: Callable[[], tuple[str, tuple[str, ...], str]]
     _show_result: Callable[[str], None]
+    _show_general_problems: Callable[[list[str]], None]
+    _replace_attachment: Callable[[Path, Path], None]
 
     def _build(self) -> None:
         self.banner = QLabel()
@@ -139,6 +143,9 @@ class ComposerLayout(QWidget):
         self.alt_texts = AltTextEditor()
         self.attachments.changed.connect(lambda: self.alt_texts.set_paths(self.attachments.paths()))
         self.alt_texts.changed.connect(self._on_changed)
+        self.downscale_offer = DownscaleOffer(self.ctx, self.runner)
+        self.downscale_offer.replaced.connect(self._replace_attachment)
+        self.downscale_offer.failed.connect(lambda m: self._show_general_problems([m]))
 
         self.tabs = QTabWidget()
         self.channel_tabs: dict[str, ChannelTab] = {}
@@ -189,6 +196,7 @@ class ComposerLayout(QWidget):
         left.addLayout(category_row)
         left.addWidget(QLabel("添付ファイル"))
         left.addWidget(self.attachments)
+        left.addWidget(self.downscale_offer)
         left.addWidget(self.alt_texts)
         left.addWidget(QLabel("媒体ごとの本文とプレビュー"))
         left.addWidget(self.tab_stack, 1)

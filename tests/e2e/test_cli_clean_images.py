@@ -103,3 +103,19 @@ def test_a_truncated_photo_is_refused_with_one_sentence(cli: Cli) -> None:
     assert "ファイル「cut.jpg」は JPEG として壊れているか、途中で切れています" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert cli.entries() == []
+
+
+def test_queue_add_keeps_refusing_an_oversized_image_with_the_reason(cli: Cli) -> None:
+    """The window offers a downscale; the command line changes nothing behind a script's back."""
+    cli.setup_office()
+    wide = cli.home / "panorama.jpg"
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize((9000, 100)).convert("RGB").save(out, "JPEG")
+    wide.write_bytes(out.getvalue())
+    refused = cli.run(
+        "queue", "add", "--channel", "x-city", "--text", "眺め", "--media", str(wide), expect=2
+    )
+    assert "「panorama.jpg」は 9000×100 ピクセルで、X の上限（長い辺 8,192 ピクセル）" in (
+        refused.stderr
+    )
+    assert cli.entries() == []

@@ -129,5 +129,3 @@ def test_directory(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(MediaError, match="フォルダー"):
         inspect_media(folder)
-
-

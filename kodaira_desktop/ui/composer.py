@@ -195,9 +195,19 @@ class Composer(ComposerDrafts):
             self.schedule_button.setEnabled(False)
             return None
         self.last_check = result
+        self._show_preview_context(result)
         self._show_check(result)
         self.checked.emit(result)
         return result
+
+    def _show_preview_context(self, result: ComposeCheck) -> None:
+        """Previews fill 定型文 placeholders from the time the check scheduled, and show each
+        image's alt text."""
+        when = result.scheduled_at and self.ctx.policy.localize(result.scheduled_at)
+        texts = list(self.alt_texts.alt_texts()) + [""] * len(self.alt_texts.paths)
+        alts = dict(zip(self.alt_texts.paths, texts, strict=False))
+        for tab in self.channel_tabs.values():
+            tab.set_preview_context(when, alts)
 
     def _show_check(self, result: ComposeCheck) -> None:
         bar = self.tabs.tabBar()

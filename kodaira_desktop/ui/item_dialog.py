@@ -285,7 +285,7 @@ class ItemDialog(QDialog):
         )
         self.approval_note.setVisible(bool(self.approval_note.text()))
         self.override_note.setVisible(bool(self.override_note.text()))
-        self.resize(max(self.width(), 900), max(self.height(), 640))
+        self.resize(max(self.width(), 960), max(self.height(), 860))
         self.text.setFocus()
         self.counters.show()
         self._update_counters()

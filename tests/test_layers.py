@@ -53,4 +53,4 @@ def test_no_qt_below_the_front_doors(module: str) -> None:
 def test_images_are_decoded_outside_the_pure_core() -> None:
     """Pillow is a service's tool: the media rules judge plain facts (type, bytes, pixels)."""
     assert "PIL" not in imported_roots("kodaira_desktop.domain.media_rules")
-    assert "PIL" in imported_roots("kodaira_desktop.services.media_inspect")
+    assert "PIL" in imported_roots("kodaira_desktop.services.images")

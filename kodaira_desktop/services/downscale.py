@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kodaira_desktop.domain.media_rules import MediaInfo, downscale_fit
-from kodaira_desktop.services import images, media
+from kodaira_desktop.services import media
 from kodaira_desktop.services.context import AppContext, ServiceError
 
 _SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png"}
@@ -46,6 +46,8 @@ def folder(ctx: AppContext) -> Path:
 
 def downscale(ctx: AppContext, offer: Downscalable) -> Path:
     """Write the smaller copy (atomically) and return its path; ServiceError when it cannot."""
+    from kodaira_desktop.services import images  # Pillow: loaded when first needed
+
     info = media.inspect(offer.path)
     data = info.data if info.data is not None else offer.path.read_bytes()
     try:

@@ -33,8 +33,10 @@ _EXTENSIONS = {
 
 
 #: (path, size, mtime) -> inspection; the composer re-checks on every pause in typing and
-#: hashing a large video each time would stall it.
+#: hashing a large video (or decoding a photo) each time would stall it. An image's entry holds
+#: its cleaned bytes, so only the most recent files are kept.
 _inspected: dict[tuple[str, int, int], MediaInfo] = {}
+_INSPECTED_KEPT = 32
 
 
 def inspect(path: Path) -> MediaInfo:
@@ -51,6 +53,8 @@ def inspect(path: Path) -> MediaInfo:
         raise ServiceError(str(error), invalid=True) from error
     if key is not None:
         _inspected[key] = info
+        while len(_inspected) > _INSPECTED_KEPT:
+            del _inspected[next(iter(_inspected))]
     return info
 
 

@@ -24,7 +24,6 @@ from kodaira_desktop.domain.media_rules import (
     sniff,
     unsupported_message,
 )
-from kodaira_desktop.services import images
 
 #: No platform takes an image over 15 MB (X's GIF): one over this is refused without decoding.
 IMAGE_READ_LIMIT: Final = 64 * MB
@@ -60,6 +59,8 @@ def inspect_media(path: Path) -> MediaInfo:
 
 
 def _image_info(path: Path, mime: str, data: bytes) -> MediaInfo:
+    from kodaira_desktop.services import images  # Pillow: loaded with the first image
+
     try:
         decoded = images.decode(data)
     except images.ImageDecodeError:

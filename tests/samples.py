@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+
+from PIL import ExifTags, Image
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -21,11 +24,12 @@ def png_bytes(width: int = 3, height: int = 2) -> bytes:
     )
 
 
-def jpeg_bytes(width: int = 640, height: int = 480) -> bytes:
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
-    sos = b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00\x00\x3f\x00"
-    return b"\xff\xd8" + app0 + sof0 + sos + b"\x12\x34\x56" + b"\xff\xd9"
+def jpeg_bytes(width: int = 640, height: int = 480, exif: bytes = b"") -> bytes:
+    """A real JPEG (Pillow), a gradient so that it compresses like a photo."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, exif=exif)
+    return out.getvalue()
 
 
 GIF_1X1 = (
@@ -34,26 +38,46 @@ GIF_1X1 = (
 )
 
 
-def _riff(chunk_kind: bytes, payload: bytes) -> bytes:
-    chunk = chunk_kind + struct.pack("<I", len(payload)) + payload
-    if len(payload) % 2:
-        chunk += b"\x00"
-    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
+def _webp(width: int, height: int, mode: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (width, height), "teal").save(out, "WEBP", **options)
+    return out.getvalue()
 
 
 def webp_lossless(width: int, height: int) -> bytes:
-    bits = (width - 1) | ((height - 1) << 14)
-    return _riff(b"VP8L", b"\x2f" + struct.pack("<I", bits) + b"\x00" * 8)
+    return _webp(width, height, "RGB", lossless=True)
 
 
 def webp_lossy(width: int, height: int) -> bytes:
-    frame = b"\x10\x02\x00" + b"\x9d\x01\x2a" + struct.pack("<HH", width, height) + b"\x00" * 8
-    return _riff(b"VP8 ", frame)
+    return _webp(width, height, "RGB", quality=80)
 
 
 def webp_extended(width: int, height: int) -> bytes:
-    canvas = (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
-    return _riff(b"VP8X", b"\x00\x00\x00\x00" + canvas)
+    """With transparency, so Pillow writes the extended (VP8X) layout."""
+    return _webp(width, height, "RGBA", quality=80)
+
+
+def photo_exif(orientation: int = 1) -> bytes:
+    """EXIF as a phone writes it: a place (GPS), the camera's and the lens's serial numbers,
+    the owner's name, and the orientation."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "KodairaCam"
+    exif[ExifTags.Base.Orientation] = orientation
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (35.0, 43.0, 43.21)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (139.0, 28.0, 37.65)
+    sub = exif.get_ifd(ExifTags.IFD.Exif)
+    sub[ExifTags.Base.BodySerialNumber] = "BODY-SN-4711"
+    sub[ExifTags.Base.LensSerialNumber] = "LENS-SN-0815"
+    sub[ExifTags.Base.CameraOwnerName] = "Kodaira Taro"
+    sub[ExifTags.Base.DateTimeOriginal] = "2026:11:03 10:00:00"
+    return exif.tobytes()
+
+
+#: Strings of photo_exif() that must never leave the PC.
+SECRET_EXIF_STRINGS = (b"BODY-SN-4711", b"LENS-SN-0815", b"Kodaira Taro")
 
 
 def mp4_box(kind: bytes, payload: bytes = b"") -> bytes:

@@ -25,6 +25,8 @@ NO_QT = [
     "kodaira_desktop.store.repository",
     "kodaira_desktop.platforms.registry",
     "kodaira_desktop.commands.runner",
+    "kodaira_desktop.services.images",
+    "kodaira_desktop.services.media_inspect",
 ]
 
 
@@ -46,3 +48,9 @@ def test_the_core_is_pure(module: str) -> None:
 @pytest.mark.parametrize("module", NO_QT)
 def test_no_qt_below_the_front_doors(module: str) -> None:
     assert "PySide6" not in imported_roots(module)
+
+
+def test_images_are_decoded_outside_the_pure_core() -> None:
+    """Pillow is a service's tool: the media rules judge plain facts (type, bytes, pixels)."""
+    assert "PIL" not in imported_roots("kodaira_desktop.domain.media_rules")
+    assert "PIL" in imported_roots("kodaira_desktop.services.images")

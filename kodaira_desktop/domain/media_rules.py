@@ -1,24 +1,25 @@
 """What a media file really is (by its bytes, not its name), and what each platform accepts.
 
-`inspect_media` sniffs JPEG/PNG/GIF/WebP/MP4/MOV from magic bytes, checks that the file
-is whole, and reads image dimensions where that is cheap. `check_media` applies one
-platform's documented limits and returns Japanese sentences for the person posting.
+`sniff` tells JPEG/PNG/GIF/WebP/MP4/MOV from magic bytes and `check_iso_boxes` checks that a
+video is whole; images are decoded, verified and cleaned with Pillow in services/images.py
+(services/media_inspect.py reads a file and fills a `MediaInfo`). `check_media` applies one
+platform's documented limits (bytes, and pixels per side) and returns Japanese sentences for
+the person posting; `downscale_fit` says what a smaller copy must meet.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 import struct
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import BinaryIO, Final
 from urllib.parse import urlsplit
 
-from kodaira_desktop.domain.input_files import InputFileError, open_regular
+from kodaira_desktop.domain.input_files import InputFileError
 from kodaira_desktop.domain.text_rules import LINE_MAX_BUBBLES
 
 MB: Final = 1024 * 1024
@@ -52,6 +53,12 @@ class MediaInfo:
     sha256: str
     width: int | None = None
     height: int | None = None
+    #: An image's bytes as uploaded (cleaned of GPS and serial numbers); None: read ``path``.
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    #: A small PNG from the same decode, for the composer.
+    thumbnail: bytes | None = field(default=None, repr=False, compare=False)
+    #: What cleaning removed (Japanese), for a note.
+    removed: tuple[str, ...] = ()
 
     @property
     def is_image(self) -> bool:
@@ -67,121 +74,48 @@ class MediaInfo:
 
 
 # --- sniffing and integrity -----------------------------------------------------------
+# Images are decoded and verified with Pillow (services/images.py); what stays here is the
+# pure part: which format the first bytes promise, the video box walk, and the messages.
 
 
-class _CorruptFileError(Exception):
-    """Internal: the header promises a format the rest of the file does not deliver."""
+class CorruptFileError(Exception):
+    """The header promises a format the rest of the file does not deliver."""
 
 
 def _read_exact(stream: BinaryIO, count: int) -> bytes:
     data = stream.read(count)
     if len(data) != count:
-        raise _CorruptFileError
+        raise CorruptFileError
     return data
-
-
-def _tail(stream: BinaryIO, size: int, count: int) -> bytes:
-    stream.seek(max(0, size - count))
-    return stream.read(count)
-
-
-def _png_dimensions(stream: BinaryIO, size: int) -> tuple[int, int]:
-    stream.seek(8)
-    length, chunk_type, width, height = struct.unpack(">I4sII", _read_exact(stream, 16))
-    if chunk_type != b"IHDR" or length != 13 or width == 0 or height == 0:
-        raise _CorruptFileError
-    if _tail(stream, size, 12) != b"\x00\x00\x00\x00IEND\xaeB`\x82":
-        raise _CorruptFileError  # cut short: the closing IEND chunk is missing
-    return width, height
-
-
-def _gif_dimensions(stream: BinaryIO, size: int) -> tuple[int, int]:
-    stream.seek(6)
-    width, height = struct.unpack("<HH", _read_exact(stream, 4))
-    if width == 0 or height == 0 or _tail(stream, size, 1) != b"\x3b":
-        raise _CorruptFileError  # every complete GIF ends with the 0x3B trailer
-    return width, height
-
-
-# SOF markers carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range.
-_JPEG_SOF_MARKERS: Final = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-_JPEG_STANDALONE_MARKERS: Final = frozenset(range(0xD0, 0xD8)) | {0x01}
-
-
-def _jpeg_dimensions(stream: BinaryIO, size: int) -> tuple[int, int]:
-    # Cameras may pad after EOI, so look for it near the end rather than at the last byte.
-    if b"\xff\xd9" not in _tail(stream, size, 4096):
-        raise _CorruptFileError
-    stream.seek(2)
-    while True:
-        marker_start = _read_exact(stream, 2)
-        while marker_start[1] == 0xFF:  # fill bytes before a marker
-            marker_start = marker_start[1:] + _read_exact(stream, 1)
-        if marker_start[0] != 0xFF:
-            raise _CorruptFileError
-        marker = marker_start[1]
-        if marker in _JPEG_STANDALONE_MARKERS:
-            continue
-        if marker in (0xD9, 0xDA):  # EOI or start of scan before any frame header
-            raise _CorruptFileError
-        (length,) = struct.unpack(">H", _read_exact(stream, 2))
-        if length < 2:
-            raise _CorruptFileError
-        if marker in _JPEG_SOF_MARKERS:
-            _precision, height, width = struct.unpack(">BHH", _read_exact(stream, 5))
-            if width == 0 or height == 0:
-                raise _CorruptFileError
-            return width, height
-        stream.seek(length - 2, 1)
-
-
-def _webp_dimensions(stream: BinaryIO, size: int) -> tuple[int, int]:
-    stream.seek(4)
-    (riff_size,) = struct.unpack("<I", _read_exact(stream, 4))
-    if riff_size + 8 != size:
-        raise _CorruptFileError  # truncated, or trailing bytes the RIFF header does not admit
-    stream.seek(12)
-    chunk = _read_exact(stream, 8)
-    kind = chunk[:4]
-    payload = _read_exact(stream, 10)
-    if kind == b"VP8X":
-        width = 1 + int.from_bytes(payload[4:7], "little")
-        height = 1 + int.from_bytes(payload[7:10], "little")
-    elif kind == b"VP8L" and payload[0] == 0x2F:
-        bits = int.from_bytes(payload[1:5], "little")
-        width = 1 + (bits & 0x3FFF)
-        height = 1 + ((bits >> 14) & 0x3FFF)
-    elif kind == b"VP8 " and payload[3:6] == b"\x9d\x01\x2a":
-        width_bits, height_bits = struct.unpack("<HH", payload[6:10])
-        width, height = width_bits & 0x3FFF, height_bits & 0x3FFF
-    else:
-        raise _CorruptFileError
-    return width, height
 
 
 _QUICKTIME_FIRST_BOXES: Final = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip"})
 
 
-def _check_iso_boxes(stream: BinaryIO, size: int) -> None:
-    """Walk the top-level boxes: each must fit in the file, and a moov box must exist."""
+def check_iso_boxes(stream: BinaryIO, size: int) -> None:
+    """Walk a video's top-level boxes: each must fit in the file, and a moov box must exist."""
     position = 0
     seen_moov = False
-    while position < size:
-        stream.seek(position)
-        box_size, box_type = struct.unpack(">I4s", _read_exact(stream, 8))
-        if box_size == 1:
-            (box_size,) = struct.unpack(">Q", _read_exact(stream, 8))
-        elif box_size == 0:
-            box_size = size - position
-        if box_size < 8 or position + box_size > size:
-            raise _CorruptFileError
-        seen_moov = seen_moov or box_type == b"moov"
-        position += box_size
+    try:
+        while position < size:
+            stream.seek(position)
+            box_size, box_type = struct.unpack(">I4s", _read_exact(stream, 8))
+            if box_size == 1:
+                (box_size,) = struct.unpack(">Q", _read_exact(stream, 8))
+            elif box_size == 0:
+                box_size = size - position
+            if box_size < 8 or position + box_size > size:
+                raise CorruptFileError
+            seen_moov = seen_moov or box_type == b"moov"
+            position += box_size
+    except struct.error:
+        raise CorruptFileError from None
     if not seen_moov:
-        raise _CorruptFileError
+        raise CorruptFileError
 
 
-def _sniff(head: bytes) -> str | None:
+def sniff(head: bytes) -> str | None:
+    """The MIME type the first 16 bytes promise, or None."""
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -197,15 +131,7 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-_DIMENSION_READERS: Final = {
-    PNG: _png_dimensions,
-    GIF: _gif_dimensions,
-    JPEG: _jpeg_dimensions,
-    WEBP: _webp_dimensions,
-}
-
-
-def _sha256(stream: BinaryIO) -> str:
+def sha256_of(stream: BinaryIO) -> str:
     stream.seek(0)
     digest = hashlib.sha256()
     while chunk := stream.read(_HASH_CHUNK):
@@ -213,7 +139,7 @@ def _sha256(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def _unsupported_message(path: Path) -> str:
+def unsupported_message(path: Path) -> str:
     wanted = "JPEG・PNG・GIF・WebP の画像か、MP4・MOV の動画を選んでください。"
     if path.suffix.lower() in _MEDIA_SUFFIXES:
         return (
@@ -223,7 +149,14 @@ def _unsupported_message(path: Path) -> str:
     return f"ファイル「{path.name}」は対応していない形式です。{wanted}"
 
 
-def _input_file_message(path: Path, error: InputFileError) -> str:
+def corrupt_message(path: Path, mime: str) -> str:
+    return (
+        f"ファイル「{path.name}」は {_FORMAT_NAMES[mime]} として壊れているか、"
+        "途中で切れています。元のファイルを保存し直してください。"
+    )
+
+
+def input_file_message(path: Path, error: InputFileError) -> str:
     return {
         "missing": f"ファイル「{path.name}」が見つかりません（{path}）。",
         "folder": f"「{path.name}」はフォルダーです。ファイルを選んでください。",
@@ -238,49 +171,21 @@ def _input_file_message(path: Path, error: InputFileError) -> str:
     }.get(error.kind, f"ファイル「{path.name}」を読み込めません（{error}）。")
 
 
+def os_error_message(path: Path, error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return f"ファイル「{path.name}」が見つかりません（{path}）。"
+    if isinstance(error, IsADirectoryError):
+        return f"「{path.name}」はフォルダーです。ファイルを選んでください。"
+    if isinstance(error, PermissionError):
+        return f"ファイル「{path.name}」を読み込めません。アクセス権を確認してください。"
+    return f"ファイル「{path.name}」を読み込めません（{error.strerror or error}）。"
+
+
 def _size_text(path: Path) -> str:
     try:
         return f"{path.stat().st_size / GB:.1f} GB"
     except OSError:
         return "?"
-
-
-def inspect_media(path: Path) -> MediaInfo:
-    """Identify and verify one media file, or raise `MediaError` saying what is wrong."""
-    try:
-        with open_regular(path, limit=MAX_MEDIA_BYTES, what="media file") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size == 0:
-                raise MediaError(f"ファイル「{path.name}」は空です（0 バイト）。")
-            mime = _sniff(stream.read(16))
-            if mime is None:
-                raise MediaError(_unsupported_message(path))
-            width = height = None
-            try:
-                if mime in _DIMENSION_READERS:
-                    width, height = _DIMENSION_READERS[mime](stream, size)
-                else:
-                    _check_iso_boxes(stream, size)
-            except (_CorruptFileError, struct.error):
-                raise MediaError(
-                    f"ファイル「{path.name}」は {_FORMAT_NAMES[mime]} として壊れているか、"
-                    "途中で切れています。元のファイルを保存し直してください。"
-                ) from None
-            return MediaInfo(path, mime, size, _sha256(stream), width, height)
-    except InputFileError as error:
-        raise MediaError(_input_file_message(path, error)) from None
-    except FileNotFoundError:
-        raise MediaError(f"ファイル「{path.name}」が見つかりません（{path}）。") from None
-    except IsADirectoryError:
-        raise MediaError(f"「{path.name}」はフォルダーです。ファイルを選んでください。") from None
-    except PermissionError:
-        raise MediaError(
-            f"ファイル「{path.name}」を読み込めません。アクセス権を確認してください。"
-        ) from None
-    except OSError as error:
-        raise MediaError(
-            f"ファイル「{path.name}」を読み込めません（{error.strerror or error}）。"
-        ) from None
 
 
 # --- per-platform limits --------------------------------------------------------------
@@ -296,6 +201,8 @@ class MediaLimits:
     image_max_bytes: int
     video_max_bytes: int
     gif_max_bytes: int | None = None  # when a GIF has its own ceiling
+    #: The longest side an image may have, in pixels (None: no documented limit).
+    image_max_side: int | None = None
 
 
 _ALL_IMAGES: Final = frozenset({JPEG, PNG, GIF, WEBP})
@@ -304,10 +211,11 @@ _VIDEOS: Final = frozenset({MP4, MOV})
 # X: media upload docs (4 photos, 1 GIF or 1 video). Facebook: 10 photos of 10 MB, or one
 # video up to 10 GB. LINE: image message (JPEG/PNG, 10 MB, HTTPS URL of 2,000 characters);
 # images only — the text bubble plus images stay within LINE_MAX_BUBBLES. YouTube: 256 GB.
+# X also takes images of at most 8192 pixels a side.
 # Images and videos never share a post here.
 LIMITS: Final[Mapping[str, MediaLimits]] = MappingProxyType(
     {
-        "x": MediaLimits("X", _ALL_IMAGES, _VIDEOS, 4, 1, 5 * MB, 512 * MB, 15 * MB),
+        "x": MediaLimits("X", _ALL_IMAGES, _VIDEOS, 4, 1, 5 * MB, 512 * MB, 15 * MB, 8192),
         "facebook": MediaLimits("Facebook", _ALL_IMAGES, _VIDEOS, 10, 1, 10 * MB, 10 * GB),
         "line": MediaLimits("LINE", frozenset({JPEG, PNG}), frozenset(), 4, 0, 10 * MB, 0),
         "youtube": MediaLimits("YouTube", frozenset(), _VIDEOS, 0, 1, 0, 256 * GB),
@@ -337,7 +245,27 @@ def _file_problems(limits: MediaLimits, info: MediaInfo) -> list[str]:
             f"「{name}」は {_size_label(info.size)} で、{limits.name_ja} の上限 "
             f"{_size_label(ceiling)} を超えています。"
         ]
+    side = limits.image_max_side
+    if info.is_image and side is not None and max(info.width or 0, info.height or 0) > side:
+        return [
+            f"「{name}」は {info.width}×{info.height} ピクセルで、{limits.name_ja} の上限"
+            f"（長い辺 {side:,} ピクセル）を超えています。"
+        ]
     return []
+
+
+def downscale_fit(platforms: Sequence[str], info: MediaInfo) -> tuple[int, int | None] | None:
+    """(bytes, longest side) a smaller copy of ``info`` must meet to pass every platform in
+    ``platforms`` that takes its type, or None when it already passes or cannot be helped
+    (a video, an animated GIF, a type the platform refuses)."""
+    if not info.is_image or info.mime == GIF:
+        return None
+    takers = [LIMITS[p] for p in platforms if p in LIMITS and info.mime in LIMITS[p].image_types]
+    if not takers or not any(_file_problems(limits, info) for limits in takers):
+        return None
+    max_bytes = min(limits.image_max_bytes for limits in takers)
+    sides = [limits.image_max_side for limits in takers if limits.image_max_side is not None]
+    return max_bytes, (min(sides) if sides else None)
 
 
 def _count_problems(platform: str, limits: MediaLimits, files: Sequence[MediaInfo]) -> list[str]:

@@ -71,6 +71,16 @@ class MediaRecord:
 
 
 @dataclass(frozen=True)
+class MediaLink:
+    """One attachment of an item as it is to be stored: the file's hash, in posting order,
+    with its public URL (LINE) and 代替テキスト."""
+
+    sha256: str
+    public_url: str | None = None
+    alt_text: str | None = None
+
+
+@dataclass(frozen=True)
 class AttachedMedia:
     """A media file as attached to one item, in posting order."""
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from kodaira_desktop.domain.dates_ja import format_instant
 from kodaira_desktop.domain.media_rules import MediaInfo, check_media
-from kodaira_desktop.domain.records import Channel, Item, MediaRecord, User
+from kodaira_desktop.domain.records import Channel, Item, MediaLink, MediaRecord, User
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState
 from kodaira_desktop.domain.text_rules import TextCheck, check_text
 from kodaira_desktop.policy import Decision, PostingPolicy
-from kodaira_desktop.services import attachment_rules, audit, chiefs, media
+from kodaira_desktop.services import attachment_rules, audit, chiefs, downscale, media
 from kodaira_desktop.services.accounts import acting_user
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.services.downscale import Downscalable
 from kodaira_desktop.services.policy_admin import policy_in_force
 from kodaira_desktop.services.templates import fill_placeholders
 
@@ -58,6 +59,9 @@ class ComposeCheck:
     scheduled_at: datetime | None
     decision: Decision | None
     media: tuple[MediaInfo, ...]
+    #: Images over a chosen platform's size or pixel limit that a smaller copy would let
+    #: through (the composer offers 縮小; the command line refuses with the reason).
+    downscalable: tuple[Downscalable, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -151,6 +155,11 @@ def check(
         if channel.platform == "line":
             found.extend(attachment_rules.line_url_problems(files, request.image_urls))
             notes.extend(attachment_rules.line_notes(files, request.image_urls))
+    notes += [
+        f"「{f.path.name}」の{'、'.join(f.removed)}は取り除いて送ります。"
+        for f in files
+        if f.removed
+    ]
     if len(files) == len(request.media):
         found_alt, alt_notes = attachment_rules.alt_text_check(files, request.alt_texts)
         problems.extend(found_alt)
@@ -167,6 +176,9 @@ def check(
         scheduled_at=scheduled_at,
         decision=decision,
         media=tuple(files),
+        downscalable=downscale.offers(
+            [channels[k].platform for k in request.channels if k in channels], files
+        ),
     )
 
 
@@ -268,6 +280,11 @@ def submit(ctx: AppContext, request: ComposeRequest) -> Submitted:
     return Submitted(item_id, state, result.scheduled_at, override_id, result.notes)
 
 
+def _kept_alt_texts(item: Item) -> tuple[str, ...]:
+    """The item's alt texts, one per image in order (as a request carries them)."""
+    return tuple(m.alt_text or "" for m in item.media if m.media.mime.startswith("image/"))
+
+
 def _alt_texts(records: Sequence[MediaRecord], texts: Sequence[str]) -> dict[str, str]:
     """The alt text of each image, in order (blank ones are left out)."""
     images = [r for r in records if r.mime.startswith("image/")]
@@ -315,10 +332,19 @@ def _require_may_edit(ctx: AppContext, item: Item) -> None:
 
 
 def update_item(
-    ctx: AppContext, item_id: int, request: ComposeRequest, expected_version: int
+    ctx: AppContext,
+    item_id: int,
+    request: ComposeRequest,
+    expected_version: int,
+    *,
+    replace_attachments: bool = False,
 ) -> Item:
-    """Edit an item not yet sending: texts, title, category and time (channels and media stay
-    as queued). Held or failed entries whose new time is allowed are scheduled again."""
+    """Edit an item not yet sending: texts, title, category and time; with
+    ``replace_attachments`` also its media (``request.media``: stored copies kept, new files
+    checked, decoded and cleaned as the composer's), their alt texts and LINE image URLs.
+    Channels stay as queued. Everything is checked as `submit` checks it. Held or failed
+    entries whose new time is allowed are scheduled again. An approved emergency request
+    covers what the chief signed: changed content is held at send time (approve again)."""
     from kodaira_desktop.store.errors import NotEditableError, VersionConflictError
 
     item = get_item(ctx, item_id)
@@ -330,10 +356,22 @@ def update_item(
             "(channels cannot be changed on a queued item)",
             invalid=True,
         )
-    stored = tuple(media.stored_path(ctx, m.media) for m in item.media)
-    result = check(ctx, replace(request, media=stored), policy=policy_in_force(ctx))
+    if not replace_attachments:
+        stored = tuple(media.stored_path(ctx, m.media) for m in item.media)
+        request = replace(
+            request,
+            media=stored,
+            alt_texts=_kept_alt_texts(item),
+            image_urls=tuple(m.public_url for m in item.media if m.public_url),
+        )
+    result = check(ctx, request, policy=policy_in_force(ctx))
     if not result.ok or result.scheduled_at is None:
         raise ServiceError(result.summary(), invalid=True)
+    links = None
+    if replace_attachments:
+        records = [media.import_media(ctx, info) for info in result.media]
+        urls, alts = _line_urls(records, request.image_urls), _alt_texts(records, request.alt_texts)
+        links = [MediaLink(r.sha256, urls.get(r.sha256), alts.get(r.sha256)) for r in records]
     channels = {c.key: c for c in ctx.store.list_channels()}
     try:
         updated = ctx.store.update_item(
@@ -346,6 +384,7 @@ def update_item(
             titles={
                 k: request.title for k in request.channels if channels[k].platform == "youtube"
             },
+            media=links,
         )
     except VersionConflictError as error:
         raise ServiceError(
@@ -371,7 +410,12 @@ def update_item(
         ctx,
         "item.edited",
         f"item:{item_id}",
-        {"scheduled_at": result.scheduled_at, "text_sha256": _sha(request.text)},
+        {
+            "scheduled_at": result.scheduled_at,
+            "text_sha256": _sha(request.text),
+            "category": request.category,
+            **({"media": [link.sha256 for link in links]} if links is not None else {}),
+        },
     )
     return get_item(ctx, item_id)
 

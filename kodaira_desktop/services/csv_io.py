@@ -42,6 +42,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("at", "channels", "text")
 EXPORT_ONLY = ("state", "url")
+#: A channel's own text (instead of 本文 on that channel): 本文_x-city or text_x-city.
+OVERRIDE_PREFIXES = ("本文_", "text_")
+_OVERRIDE_KEY = "text:"
 
 _CHANNEL_SEPARATORS = re.compile(r"[;；、,\s]+")
 _SLASH_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -124,11 +127,11 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
         name = raw.strip().lstrip("\ufeff")
         if not name:
             continue
-        key = names.get(name.casefold())
+        key = names.get(name.casefold()) or _override_key(name)
         if key is None:
             raise ServiceError(
                 f"1行目: 列「{name}」は使えません（使える列: "
-                f"{', '.join('/'.join(n) for n in COLUMNS.values())}）",
+                f"{', '.join('/'.join(n) for n in COLUMNS.values())}, 本文_<媒体キー>）",
                 invalid=True,
             )
         if key in mapping:
@@ -139,6 +142,30 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
             f"1行目: 必要な列がありません: {', '.join(missing)} (missing columns)", invalid=True
         )
     return mapping
+
+
+def _override_key(name: str) -> str | None:
+    """``本文_x-city`` / ``text_x-city`` -> the key of that channel's own text column."""
+    for prefix in OVERRIDE_PREFIXES:
+        if name.casefold().startswith(prefix.casefold()) and name[len(prefix) :].strip():
+            return _OVERRIDE_KEY + name[len(prefix) :].strip()
+    return None
+
+
+def _overrides(cells: dict[str, str], channels: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    """Each channel's own text from its 本文_<channel> cell (blank: the common text)."""
+    found: dict[str, str] = {}
+    problems: list[str] = []
+    for key, value in cells.items():
+        if not key.startswith(_OVERRIDE_KEY) or not value.strip():
+            continue
+        channel = key[len(_OVERRIDE_KEY) :]
+        if channel not in channels:
+            problems.append(
+                f"列「本文_{channel}」に本文がありますが、媒体に {channel} がありません"
+            )
+        found[channel] = value.replace("\r\n", "\n").replace("\r", "\n")
+    return found, problems
 
 
 def parse_when(value: str, zone: ZoneInfo) -> datetime:
@@ -187,6 +214,8 @@ def _row_request(
     text = cells.get("text", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         problems.append("本文が空です")
+    overrides, override_problems = _overrides(cells, channels)
+    problems += override_problems
     if problems:
         return None, channels, when, problems
     files = tuple(
@@ -196,6 +225,7 @@ def _row_request(
     request = compose.ComposeRequest(
         text=text,
         channels=channels,
+        overrides=overrides,
         title=cells.get("title", "").strip() or None,
         media=files,
         image_urls=tuple(_split_list(cells.get("image_url", ""))),
@@ -300,7 +330,16 @@ def import_checked(ctx: AppContext, checked: ImportCheck) -> list[int]:
 EXPORT_HEADER = [COLUMNS[key][0] for key in COLUMNS]
 
 
-def export_rows(ctx: AppContext, first: date | None, last: date | None) -> list[list[str]]:
+class ExportRows(list[list[str]]):
+    """The exported rows and the header they are written under: the fixed columns, then one
+    ``本文_<channel>`` column per channel that has its own text in any row."""
+
+    def __init__(self, rows: Iterable[list[str]], header: Sequence[str]) -> None:
+        super().__init__(rows)
+        self.header = list(header)
+
+
+def export_rows(ctx: AppContext, first: date | None, last: date | None) -> ExportRows:
     """One row per item with an entry scheduled from ``first`` to ``last`` (whole days, the
     policy's zone); items whose every entry is cancelled are left out."""
     zone = ctx.policy.zone
@@ -316,8 +355,20 @@ def export_rows(ctx: AppContext, first: date | None, last: date | None) -> list[
         item = ctx.store.get_item(item_id)
         if item is None or all(e.state == EntryState.CANCELLED for e in item.entries):
             continue
-        rows.append(_export_row(ctx, item))
-    return rows
+        rows.append((_export_row(ctx, item), _own_texts(item)))
+    channels = sorted({key for _row, own in rows for key in own})
+    return ExportRows(
+        (row + [own.get(key, "") for key in channels] for row, own in rows),
+        EXPORT_HEADER + [OVERRIDE_PREFIXES[0] + key for key in channels],
+    )
+
+
+def _own_texts(item: Item) -> dict[str, str]:
+    return {
+        e.channel_key: e.text_override
+        for e in item.entries
+        if e.state != EntryState.CANCELLED and e.text_override is not None
+    }
 
 
 def _export_row(ctx: AppContext, item: Item) -> list[str]:
@@ -351,7 +402,7 @@ def export_csv(rows: Iterable[Sequence[str]]) -> str:
     """CSV text; write it with ``encoding="utf-8-sig"`` so Excel reads it as UTF-8."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADER)
+    writer.writerow(rows.header if isinstance(rows, ExportRows) else EXPORT_HEADER)
     writer.writerows(rows)
     return out.getvalue()
 

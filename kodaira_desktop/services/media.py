@@ -1,5 +1,7 @@
 """Media files: checked, then copied into the managed media folder addressed by SHA-256, so
-the original may be moved or deleted after it is queued.
+the original may be moved or deleted after it is queued. An image is stored as decoded and
+cleaned (no GPS, no serial numbers: services/images.py), and that copy is what is hashed,
+signed and uploaded.
 
 A media row's ``stored_name`` is never joined to a path as it is: the file read is always
 ``<media folder>/<first two hex digits>/<sha256>.<ext>``, built from the row's hash and MIME
@@ -15,9 +17,10 @@ import stat
 import tempfile
 from pathlib import Path
 
-from kodaira_desktop.domain.media_rules import MediaError, MediaInfo, inspect_media
+from kodaira_desktop.domain.media_rules import MediaError, MediaInfo
 from kodaira_desktop.domain.records import MediaRecord
 from kodaira_desktop.services.context import AppContext, ServiceError
+from kodaira_desktop.services.media_inspect import inspect_media
 
 _EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -30,8 +33,10 @@ _EXTENSIONS = {
 
 
 #: (path, size, mtime) -> inspection; the composer re-checks on every pause in typing and
-#: hashing a large video each time would stall it.
+#: hashing a large video (or decoding a photo) each time would stall it. An image's entry holds
+#: its cleaned bytes, so only the most recent files are kept.
 _inspected: dict[tuple[str, int, int], MediaInfo] = {}
+_INSPECTED_KEPT = 32
 
 
 def inspect(path: Path) -> MediaInfo:
@@ -48,6 +53,8 @@ def inspect(path: Path) -> MediaInfo:
         raise ServiceError(str(error), invalid=True) from error
     if key is not None:
         _inspected[key] = info
+        while len(_inspected) > _INSPECTED_KEPT:
+            del _inspected[next(iter(_inspected))]
     return info
 
 
@@ -145,10 +152,15 @@ def import_media(ctx: AppContext, info: MediaInfo) -> MediaRecord:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             digest = hashlib.sha256()
-            with os.fdopen(fd, "wb") as out, info.path.open("rb") as source:
-                while chunk := source.read(_HASH_CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
+            with os.fdopen(fd, "wb") as out:
+                if info.data is not None:  # an image: the decoded, cleaned bytes
+                    digest.update(info.data)
+                    out.write(info.data)
+                else:
+                    with info.path.open("rb") as source:
+                        while chunk := source.read(_HASH_CHUNK):
+                            digest.update(chunk)
+                            out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
             if digest.hexdigest() != info.sha256:

@@ -74,6 +74,11 @@ def pending_overrides(ctx: AppContext) -> list[OverrideRequest]:
     return ctx.store.list_pending_overrides()
 
 
+def has_approved_override(ctx: AppContext, item_id: int) -> bool:
+    """Whether a chief approved an emergency request for the item (its content is signed)."""
+    return bool(ctx.store.list_overrides(status="approved", item_id=item_id))
+
+
 def live_dispatchers(ctx: AppContext) -> list[Heartbeat]:
     now = ctx.clock.now()
     return [h for h in ctx.store.list_heartbeats() if now - h.last_seen <= HEARTBEAT_STALE]

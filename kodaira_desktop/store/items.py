@@ -7,17 +7,17 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Final
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kodaira_desktop.domain.entry_query import EntryOrder, SortKey
-from kodaira_desktop.domain.records import Entry, Item
+from kodaira_desktop.domain.records import Entry, Item, MediaLink
 from kodaira_desktop.domain.states import EDITABLE_STATES, EntryState, can_transition
 from kodaira_desktop.store import entry_queries as eq
 from kodaira_desktop.store._base import StoreBase, affected_rows
 from kodaira_desktop.store.errors import NotEditableError, NotFoundError, VersionConflictError
 from kodaira_desktop.store.media import attach, item_media
-from kodaira_desktop.store.tables import ChannelRow, EntryRow, ItemRow
+from kodaira_desktop.store.tables import ChannelRow, EntryRow, ItemMediaRow, ItemRow
 from kodaira_desktop.store.types import require_aware
 
 #: States a new item's entries may start in.
@@ -178,8 +178,10 @@ class ItemStore(StoreBase):
         scheduled_at: datetime | None = None,
         overrides: Mapping[str, str | None] | None = None,
         titles: Mapping[str, str | None] | None = None,
+        media: Sequence[MediaLink] | None = None,
     ) -> Item:
-        """Edit an item and its live entries, all or nothing.
+        """Edit an item and its live entries, all or nothing; ``media`` (when given) replaces
+        the item's attachments, in order.
 
         Refused with :class:`NotEditableError` once any live entry has left the editable states
         (e.g. it is ``sending``), and with :class:`VersionConflictError` when the item changed
@@ -214,6 +216,15 @@ class ItemStore(StoreBase):
             if not isinstance(category, _Keep):
                 item_values["category"] = category
             _cas_item(session, item_id, expected_version, item_values)
+            if media is not None:
+                session.execute(delete(ItemMediaRow).where(ItemMediaRow.item_id == item_id))
+                attach(
+                    session,
+                    item_id,
+                    [link.sha256 for link in media],
+                    {link.sha256: link.public_url for link in media if link.public_url},
+                    {link.sha256: link.alt_text for link in media if link.alt_text},
+                )
             for entry in live:
                 values: dict[str, object] = {"updated_at": now}
                 if when is not None:

@@ -21,6 +21,8 @@ class AltTextEditor(QWidget):
         super().__init__(parent)
         self.paths: list[Path] = []
         self.edits: dict[Path, QLineEdit] = {}
+        #: Names shown instead of a file's own (a stored copy's original name).
+        self.labels: dict[Path, str] = {}
         self.title = QLabel("代替テキスト（画像の内容を短く。X に送ります）")
         self.form = QFormLayout()
         layout = QVBoxLayout(self)
@@ -43,11 +45,17 @@ class AltTextEditor(QWidget):
             edit.setMaxLength(ALT_TEXT_MAX)
             edit.setPlaceholderText("例: 小平駅北口に集まった市民まつりの来場者")
             edit.textChanged.connect(self.changed)
-            self.form.addRow(f"{path.name}：", edit)
+            self.form.addRow(f"{self.labels.get(path, path.name)}：", edit)
             self.edits[path] = edit
         self.paths = images
         self.setVisible(bool(images))
         self.changed.emit()
+
+    def carry(self, old: Path, new: Path) -> None:
+        """Keep the text typed for ``old`` for ``new`` (a downscaled copy that replaces it)."""
+        if old in self.edits and new not in self.edits:
+            self.edits[new] = self.edits.pop(old)
+            self.paths = []  # the next set_paths rebuilds the rows under the new name
 
     def alt_texts(self) -> tuple[str, ...]:
         """One per image in order; trailing empty ones dropped."""

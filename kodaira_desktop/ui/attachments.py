@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImageReader, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kodaira_desktop.services import media
+from kodaira_desktop.services.context import ServiceError
 
 THUMB_SIZE = 64
 #: Larger than any image a platform takes (X: 15 MB GIF): not decoded for a thumbnail.
@@ -31,16 +34,21 @@ def is_video(path: Path) -> bool:
 
 
 def thumbnail(path: Path, size: int) -> QPixmap:
-    """A scaled image, or a drawn placeholder for videos and unreadable files."""
+    """A scaled image from the same Pillow decode that checks the file (cached per file), or a
+    drawn placeholder for videos and unreadable files."""
     if not is_video(path) and _is_readable_image_file(path):
-        reader = QImageReader(str(path))
-        reader.setAutoTransform(True)
-        original = reader.size()
-        if original.isValid():
-            reader.setScaledSize(original.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-        image = reader.read()
-        if not image.isNull():
-            return QPixmap.fromImage(image)
+        try:
+            info = media.inspect(path)
+        except ServiceError:
+            info = None
+        pixmap = QPixmap()
+        if info is not None and info.thumbnail and pixmap.loadFromData(info.thumbnail, "PNG"):
+            return pixmap.scaled(
+                size,
+                size,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
     return _placeholder(size, "動画" if is_video(path) else "？")
 
 
@@ -68,6 +76,8 @@ class AttachmentList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: Names shown instead of a file's own (a stored copy's original name).
+        self.labels: dict[Path, str] = {}
         self.view = QListWidget()
         self.view.setViewMode(QListWidget.ViewMode.IconMode)
         self.view.setAccessibleName("添付ファイル")
@@ -114,6 +124,10 @@ class AttachmentList(QWidget):
         self._append([p for p in paths if p not in known])
         self.changed.emit()
 
+    def replace_path(self, old: Path, new: Path) -> None:
+        """Put ``new`` where ``old`` was (a downscaled copy), keeping the order."""
+        self.set_paths([new if p == old else p for p in self.paths()])
+
     def remove_selected(self) -> None:
         for item in self.view.selectedItems():
             self.view.takeItem(self.view.row(item))
@@ -121,7 +135,8 @@ class AttachmentList(QWidget):
 
     def _append(self, paths: list[Path]) -> None:
         for path in paths:
-            item = QListWidgetItem(QIcon(thumbnail(path, THUMB_SIZE)), _short(path.name))
+            name = self.labels.get(path, path.name)
+            item = QListWidgetItem(QIcon(thumbnail(path, THUMB_SIZE)), _short(name))
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(str(path))
             self.view.addItem(item)

@@ -3,6 +3,7 @@ what is wrong with it, and a preview."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kodaira_desktop.domain.records import Channel
+from kodaira_desktop.domain.templates import fill, has_placeholders
 from kodaira_desktop.domain.text_rules import TextCheck, check_text
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
 from kodaira_desktop.ui.post_preview import PostPreview
@@ -46,6 +48,8 @@ class ChannelTab(QWidget):
         self.platform = channel.platform
         self._common_text = ""
         self._media: list[Path] = []
+        self._when: datetime | None = None
+        self._alt_texts: dict[Path, str] = {}
 
         self.inherit = QCheckBox("共通の本文を使う")
         self.inherit.setChecked(True)
@@ -166,6 +170,13 @@ class ChannelTab(QWidget):
         self._media = list(media)
         self._refresh()
 
+    def set_preview_context(self, when: datetime | None, alt_texts: dict[Path, str]) -> None:
+        """The scheduled time (local) that fills 定型文 placeholders in the preview, and each
+        image's 代替テキスト, shown under it."""
+        if (when, alt_texts) != (self._when, self._alt_texts):
+            self._when, self._alt_texts = when, dict(alt_texts)
+            self._refresh()
+
     def set_quota(self, text: str | None) -> None:
         """The LINE quota sentence; None when it could not be fetched."""
         self.quota.setText(
@@ -208,6 +219,9 @@ class ChannelTab(QWidget):
         self.counter.setText(counter_text(result))
         self.counter.setStyleSheet(f"color: {ERROR_COLOUR if over else OK_COLOUR};")
         self.counter.setProperty("overLimit", over)
+        text = self.text()
+        if self._when is not None and has_placeholders(text):
+            text = fill(text, self._when)
         self.preview.set_content(
-            self.text(), self._media, self.title() or None, len(self.image_urls())
+            text, self._media, self.title() or None, len(self.image_urls()), self._alt_texts
         )

@@ -8,112 +8,48 @@ Queueing (which copies media) runs on a worker thread. The draft is autosaved.
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from kodaira_desktop.domain.dates_ja import format_instant
-from kodaira_desktop.domain.records import Channel, Item, User
+from kodaira_desktop.domain.records import Channel, User
 from kodaira_desktop.domain.states import EntryState
 from kodaira_desktop.services import channels as channel_service
-from kodaira_desktop.services import compose, media
-from kodaira_desktop.services.compose import ComposeCheck, ComposeRequest, Submitted
+from kodaira_desktop.services import compose
+from kodaira_desktop.services.compose import ComposeCheck, ComposeRequest
 from kodaira_desktop.services.context import AppContext, ServiceError
-from kodaira_desktop.ui import prompts
-from kodaira_desktop.ui.alt_text_editor import AltTextEditor
-from kodaira_desktop.ui.attachments import AttachmentList
 from kodaira_desktop.ui.channel_style import (
     ERROR_COLOUR,
-    MUTED_COLOUR,
-    OK_COLOUR,
     channel_label,
     ordered_channel_keys,
 )
-from kodaira_desktop.ui.channel_tab import ChannelTab
-from kodaira_desktop.ui.confirm_dialog import CONFIRM_HERE, OnTheSpotDialog
-from kodaira_desktop.ui.drafts import Draft, DraftStore, draft_from_item
+from kodaira_desktop.ui.composer_drafts import ComposerDrafts
+from kodaira_desktop.ui.composer_layout import CATEGORIES, FOCUS_STYLE
+from kodaira_desktop.ui.composer_queueing import (
+    Repeat,
+    SubmitOutcome,
+    is_schedule_problem,
+    queue_post,
+)
+from kodaira_desktop.ui.confirm_dialog import OnTheSpotDialog
+from kodaira_desktop.ui.drafts import DraftStore
 from kodaira_desktop.ui.emergency_dialog import EmergencyDialog
-from kodaira_desktop.ui.repeat_control import RepeatChoice, RepeatControl, queue_repeating
-from kodaira_desktop.ui.schedule_picker import SchedulePicker
-from kodaira_desktop.ui.template_picker import TemplatePicker, template_draft
 from kodaira_desktop.ui.workers import TaskRunner
 
-#: A focus ring that shows on every style (the Fusion and Windows styles draw a faint one).
-FOCUS_STYLE = (
-    "QPushButton:focus, QCheckBox:focus, QComboBox:focus, QToolButton:focus"
-    " { outline: 2px solid #1565c0; border: 2px solid #1565c0; border-radius: 3px; }"
-)
+__all__ = ["CATEGORIES", "FOCUS_STYLE", "Composer", "Repeat", "SubmitOutcome"]
+
 CHECK_DELAY_MS = 150
-#: How long 「予約しました…」 stays before it fades (it also goes when the next post is typed).
-RESULT_FADE_MS = 20_000
 AUTOSAVE_DELAY_MS = 800
-CATEGORIES = (
-    "お知らせ",
-    "防災・緊急",
-    "イベント",
-    "市長の活動",
-    "子育て・教育",
-    "健康・福祉",
-    "観光・魅力発信",
-)
 
 
-Repeat = tuple[RepeatChoice, datetime]
-
-
-@dataclass(frozen=True)
-class SubmitOutcome:
-    submitted: Submitted
-    replaced_item_id: int | None
-    #: Items queued by a repeat (1 for a single post).
-    count: int = 1
-
-
-def _queue(
-    ctx: AppContext, request: ComposeRequest, replaces: int | None, repeat: Repeat | None = None
-) -> SubmitOutcome:
-    """Worker-thread body: check, cancel the item being edited, queue the new one(s)."""
-    result = compose.check(ctx, request)
-    if not result.ok:
-        raise ServiceError(result.summary(), invalid=True)
-    if repeat is not None:  # queued (all or nothing) before the edited item is cancelled
-        first, count = queue_repeating(ctx, request, *repeat)
-        if replaces is not None:
-            compose.cancel_item(ctx, replaces)
-        return SubmitOutcome(first, replaces, count)
-    if replaces is not None:
-        compose.cancel_item(ctx, replaces)
-    return SubmitOutcome(compose.submit(ctx, request), replaces)
-
-
-def _is_schedule_problem(problem: str) -> bool:
-    return "次に投稿できるのは" in problem or problem.startswith("過去の日時")
-
-
-class Composer(QWidget):
+class Composer(ComposerDrafts):
     checked = Signal(object)  # ComposeCheck
     submitted = Signal(object)  # SubmitOutcome
     submitFailed = Signal(str)  # noqa: N815 — Qt signal naming
-    draftSaved = Signal()  # noqa: N815
     #: The chief approved or rejected an emergency request on this PC (the OverrideRequest).
     overrideDecided = Signal(object)  # noqa: N815
 
@@ -147,212 +83,6 @@ class Composer(QWidget):
         self._build()
         self._restore_draft()
         self.run_check()
-
-    # -- layout ----------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff8e1; padding: 6px; border-radius: 4px;")
-        self.banner.hide()
-        self.stop_editing = QPushButton("編集をやめる")
-        self.stop_editing.clicked.connect(self.clear)
-        self.stop_editing.hide()
-        banner_row = QHBoxLayout()
-        banner_row.addWidget(self.banner, 1)
-        banner_row.addWidget(self.stop_editing)
-
-        self.text_edit = QPlainTextEdit()
-        self.text_edit.setTabChangesFocus(True)  # Tab moves on; a post never needs a tab
-        self.text_edit.setAccessibleName("本文（共通）")
-        self.text_edit.setPlaceholderText("投稿する本文（すべての媒体に共通）")
-        self.text_edit.setMinimumHeight(90)
-        self.text_edit.setMaximumHeight(130)
-        self.text_edit.textChanged.connect(self._on_common_text_changed)
-
-        self.channel_boxes: dict[str, QCheckBox] = {}
-        channel_row = QHBoxLayout()
-        channel_row.addWidget(QLabel("投稿先："))
-        for channel in self.channels:
-            box = QCheckBox(channel_label(channel.key))
-            box.setToolTip(channel.display_name)
-            box.toggled.connect(self._on_channels_changed)
-            self.channel_boxes[channel.key] = box
-            channel_row.addWidget(box)
-        if not self.channels:
-            channel_row.addWidget(
-                QLabel("担当に指定された媒体がありません。秘書広報課長に指定を依頼してください。")
-            )
-        channel_row.addStretch(1)
-
-        self.category = QComboBox()
-        self.category.setEditable(True)
-        self.category.setAccessibleName("分類")
-        self.category.addItems(CATEGORIES)
-        self.category.currentTextChanged.connect(self._on_changed)
-        category_row = QHBoxLayout()
-        category_row.addWidget(QLabel("分類："))
-        category_row.addWidget(self.category)
-        category_row.addStretch(1)
-        self.templates = TemplatePicker(self.ctx, self.user, self.runner, self._current_post)
-        self.templates.chosen.connect(
-            lambda t: self.apply_draft(template_draft(t, self.current_draft()))
-        )
-        category_row.addWidget(self.templates)
-
-        self.attachments = AttachmentList()
-        self.attachments.changed.connect(self._on_media_changed)
-        self.alt_texts = AltTextEditor()
-        self.attachments.changed.connect(lambda: self.alt_texts.set_paths(self.attachments.paths()))
-        self.alt_texts.changed.connect(self._on_changed)
-
-        self.tabs = QTabWidget()
-        self.channel_tabs: dict[str, ChannelTab] = {}
-        for channel in self.channels:
-            tab = ChannelTab(channel)
-            tab.changed.connect(self._on_changed)
-            self.channel_tabs[channel.key] = tab
-            self.tabs.addTab(tab, channel_label(channel.key))
-        self.tabs.setMinimumHeight(340)
-        no_channel = QLabel(
-            "投稿先を選ぶと、媒体ごとの本文・文字数・プレビューがここに表示されます。"
-        )
-        no_channel.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        no_channel.setStyleSheet("color: #757575; border: 1px dashed #bdbdbd;")
-        self.tab_stack = QStackedWidget()
-        self.tab_stack.addWidget(no_channel)
-        self.tab_stack.addWidget(self.tabs)
-
-        self.problems = QLabel()
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
-        self.notes.setStyleSheet(f"color: {MUTED_COLOUR};")
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setStyleSheet(f"color: {OK_COLOUR};")
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.dismiss_result = QPushButton("×")
-        self.dismiss_result.setFixedWidth(28)
-        self.dismiss_result.setToolTip("このお知らせを閉じる")
-        self.dismiss_result.setAccessibleName("お知らせを閉じる")
-        self.dismiss_result.clicked.connect(lambda: self._show_result(""))
-        self.dismiss_result.hide()
-        self._result_timer = QTimer(self, singleShot=True, interval=RESULT_FADE_MS)
-        self._result_timer.timeout.connect(lambda: self._show_result(""))
-        #: Why 予約 is disabled, beside the button (empty while it is enabled).
-        self.schedule_reason = QLabel()
-        self.schedule_reason.setWordWrap(True)
-        self.schedule_reason.setStyleSheet(f"color: {MUTED_COLOUR};")
-
-        form = QWidget()
-        left = QVBoxLayout(form)
-        left.addLayout(banner_row)
-        left.addWidget(QLabel("本文（共通）"))
-        left.addWidget(self.text_edit)
-        left.addLayout(channel_row)
-        left.addLayout(category_row)
-        left.addWidget(QLabel("添付ファイル"))
-        left.addWidget(self.attachments)
-        left.addWidget(self.alt_texts)
-        left.addWidget(QLabel("媒体ごとの本文とプレビュー"))
-        left.addWidget(self.tab_stack, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setAccessibleName("投稿の入力欄")
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.form_scroll = scroll
-        scroll.setWidget(form)
-
-        self.picker = SchedulePicker(self.ctx.policy, self.ctx.clock)
-        self.picker.changed.connect(self._on_changed)
-        schedule_group = QGroupBox("予約日時")
-        QVBoxLayout(schedule_group).addWidget(self.picker)
-        self.repeat = RepeatControl(self.ctx.policy)
-        self.picker.changed.connect(lambda: self.repeat.set_start(self.picker.shown_at()))
-        self.repeat.set_start(self.picker.shown_at())
-        self.schedule_button = QPushButton("予約")
-        self.schedule_button.setMinimumHeight(36)
-        self.schedule_button.setStyleSheet("font-weight: bold;")
-        self.schedule_button.clicked.connect(self.schedule)
-        self.emergency_button = QPushButton("緊急投稿…")
-        self.emergency_button.setToolTip("投稿時間外に投稿します。課長の承認が必要です。")
-        self.emergency_button.clicked.connect(self.open_emergency_dialog)
-        self.clear_button = QPushButton("新規（下書きを消去）")
-        self.clear_button.clicked.connect(self.discard_draft)
-        self.undo_button = QPushButton("消去を元に戻す")
-        self.undo_button.clicked.connect(self.undo_discard)
-        self.undo_button.hide()
-        self._discarded: Draft | None = None
-        side = QWidget()
-        side.setMaximumWidth(380)
-        right = QVBoxLayout(side)
-        right.addWidget(schedule_group)
-        right.addWidget(self.repeat)
-        right.addWidget(self.problems)
-        right.addWidget(self.notes)
-        right.addWidget(self.schedule_button)
-        right.addWidget(self.schedule_reason)
-        right.addWidget(self.emergency_button)
-        right.addWidget(self.clear_button)
-        right.addWidget(self.undo_button)
-        result_row = QHBoxLayout()
-        result_row.addWidget(self.result_label, 1)
-        result_row.addWidget(self.dismiss_result, 0, Qt.AlignmentFlag.AlignTop)
-        right.addLayout(result_row)
-        self.confirm_here_button = QPushButton(f"{CONFIRM_HERE}…")
-        self.confirm_here_button.setToolTip("課長がこの場にいるときは、このPCで承認できます。")
-        self.confirm_here_button.clicked.connect(self.open_confirm_here)
-        self.confirm_here_button.hide()
-        self.awaiting_item_id: int | None = None
-        self.confirm_dialog: OnTheSpotDialog | None = None
-        right.addWidget(self.confirm_here_button)
-        right.addStretch(1)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-        self.setStyleSheet(FOCUS_STYLE)
-        self._set_tab_order()
-        schedule_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
-        schedule_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        schedule_shortcut.activated.connect(self.schedule)
-        enter_shortcut = QShortcut(QKeySequence("Ctrl+Enter"), self)
-        enter_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        enter_shortcut.activated.connect(self.schedule)
-        self.schedule_button.setToolTip("予約します（Ctrl+Enter）")
-        self._on_channels_changed()
-
-    def _set_tab_order(self) -> None:
-        """Text → channels → category → attachments → per-channel tabs → date → time → 予約 →
-        the other buttons: the order in which a person fills the form in."""
-        order: list[QWidget] = [
-            self.stop_editing,
-            self.text_edit,
-            *self.channel_boxes.values(),
-            self.category,
-            self.attachments.add_button,
-            self.attachments.remove_button,
-            self.attachments.view,
-            self.tabs,
-            self.picker.calendar,
-            self.picker.time_box,
-            self.schedule_button,
-            self.picker.use_suggestion,
-            self.emergency_button,
-            self.clear_button,
-            self.undo_button,
-            self.dismiss_result,
-            self.confirm_here_button,
-        ]
-        for before, after in itertools.pairwise(order):
-            QWidget.setTabOrder(before, after)
 
     # -- reading the form ------------------------------------------------------------------
 
@@ -419,6 +149,11 @@ class Composer(QWidget):
             tab.set_media(paths)
         self._on_changed()
 
+    def _replace_attachment(self, old: Path, new: Path) -> None:
+        """A downscaled copy takes the original's place (and keeps its alt text)."""
+        self.alt_texts.carry(old, new)
+        self.attachments.replace_path(old, new)
+
     def _on_channels_changed(self) -> None:
         for key, tab in self.channel_tabs.items():
             self.tabs.setTabVisible(self.tabs.indexOf(tab), self.channel_boxes[key].isChecked())
@@ -460,9 +195,19 @@ class Composer(QWidget):
             self.schedule_button.setEnabled(False)
             return None
         self.last_check = result
+        self._show_preview_context(result)
         self._show_check(result)
         self.checked.emit(result)
         return result
+
+    def _show_preview_context(self, result: ComposeCheck) -> None:
+        """Previews fill 定型文 placeholders from the time the check scheduled, and show each
+        image's alt text."""
+        when = result.scheduled_at and self.ctx.policy.localize(result.scheduled_at)
+        texts = list(self.alt_texts.alt_texts()) + [""] * len(self.alt_texts.paths)
+        alts = dict(zip(self.alt_texts.paths, texts, strict=False))
+        for tab in self.channel_tabs.values():
+            tab.set_preview_context(when, alts)
 
     def _show_check(self, result: ComposeCheck) -> None:
         bar = self.tabs.tabBar()
@@ -482,8 +227,9 @@ class Composer(QWidget):
         general = [] if pristine else list(result.problems)
         if self.picker.problem is not None:
             # The picker already says what is wrong with the time, with the next slot.
-            general = [p for p in general if not _is_schedule_problem(p)]
+            general = [p for p in general if not is_schedule_problem(p)]
         self._show_general_problems(general, result.notes)
+        self.downscale_offer.show_offers(() if pristine else result.downscalable)
         self.schedule_button.setEnabled(self.can_schedule(result))
         self.schedule_reason.setText(self._why_not_schedulable(result, pristine))
 
@@ -544,7 +290,7 @@ class Composer(QWidget):
         choice, start = self.repeat.choice(), self.picker.shown_at()
         repeat = (choice, start) if choice and start and not request.emergency_reason else None
         self.runner.start(
-            lambda: _queue(ctx, request, replaces, repeat),
+            lambda: queue_post(ctx, request, replaces, repeat),
             self._on_submitted,
             self._on_submit_failed,
         )
@@ -583,127 +329,6 @@ class Composer(QWidget):
         self._set_busy(False)
         self._show_general_problems([f"予約できませんでした：{message}"])
         self.submitFailed.emit(message)
-
-    # -- drafts ----------------------------------------------------------------------------
-
-    def current_draft(self) -> Draft:
-        parts = self.picker.chosen_parts()
-        line = [t for t in self.channel_tabs.values() if t.platform == "line"]
-        youtube = [t for t in self.channel_tabs.values() if t.platform == "youtube"]
-        return Draft(
-            text=self.text_edit.toPlainText(),
-            channels=tuple(self.selected_channels()),
-            overrides={
-                k: text
-                for k, tab in self.channel_tabs.items()
-                if (text := tab.override_text()) is not None
-            },
-            title=youtube[0].title() if youtube else "",
-            media=tuple(str(p) for p in self.attachments.paths()),
-            image_urls=tuple(line[0].image_urls()) if line else (),
-            category=self.category.currentText(),
-            date=parts[0] if parts else None,
-            time=parts[1] if parts else None,
-            editing_item_id=self.editing_item_id,
-        )
-
-    def save_draft(self) -> None:
-        self._save_timer.stop()
-        draft = self.current_draft()
-        if draft.is_empty and draft.editing_item_id is None:
-            self.drafts.clear()
-        else:
-            self.drafts.save(draft)
-        self.draftSaved.emit()
-
-    def flush_draft(self) -> None:
-        """Save now if a save is pending (the window is closing)."""
-        if self._save_timer.isActive():
-            self.save_draft()
-
-    def _restore_draft(self) -> None:
-        draft = self.drafts.load()
-        if draft is None or (draft.is_empty and draft.editing_item_id is None):
-            return
-        self.apply_draft(draft)
-        self._show_banner("前回の下書きを復元しました。")
-
-    def apply_draft(self, draft: Draft) -> None:
-        self._restoring = True
-        try:
-            self.text_edit.setPlainText(draft.text)
-            for key, box in self.channel_boxes.items():
-                box.setChecked(key in draft.channels)
-            for key, tab in self.channel_tabs.items():
-                tab.set_override(draft.overrides.get(key))
-                if tab.platform == "youtube":
-                    tab.title_edit.setText(draft.title)
-                if tab.platform == "line":
-                    tab.line_urls.setPlainText("\n".join(draft.image_urls))
-            self.attachments.set_paths([Path(p) for p in draft.media])
-            self.category.setCurrentText(draft.category or CATEGORIES[0])
-            self.picker.restore(draft.date, draft.time)
-            self.editing_item_id = draft.editing_item_id
-        finally:
-            self._restoring = False
-        self._on_changed()
-
-    def _show_banner(self, text: str | None) -> None:
-        self.banner.setText(text or "")
-        self.banner.setVisible(bool(text))
-        self.stop_editing.setVisible(self.editing_item_id is not None)
-
-    # -- editing and clearing --------------------------------------------------------------
-
-    def load_item(self, item: Item) -> None:
-        """Put a queued item in the composer; 予約 then replaces it (new item, old cancelled)."""
-        paths = [media.stored_path(self.ctx, m.media) for m in item.media]
-        draft = draft_from_item(item, paths, self.ctx.policy.zone)
-        self.apply_draft(draft)
-        self._show_banner(
-            f"項目 #{item.id} を編集中です。"
-            "予約し直すと、元の予約は取り消されて新しい項目になります。"
-        )
-
-    def clear(self) -> None:
-        self.editing_item_id = None
-        self.apply_draft(Draft(channels=tuple(self.selected_channels())))
-        self.picker.reset_to_next_slot()
-        self._show_result("")
-        self._discarded = None
-        self.undo_button.hide()
-        self.repeat.reset()
-        self.confirm_here_button.hide()
-        self._show_banner(None)
-        self.drafts.clear()
-        self._save_timer.stop()
-
-    def discard_draft(self) -> bool:
-        """新規: ask before throwing typed work away, and offer to bring it back."""
-        if self.is_pristine():
-            self.clear()
-            return True
-        if not prompts.confirm(
-            self,
-            "下書きの消去",
-            "入力中の本文・添付・予約日時を消去して、新しい投稿を始めますか？"
-            "（消去した直後なら「消去を元に戻す」で戻せます）",
-        ):
-            return False
-        discarded = self.current_draft()
-        self.clear()
-        self._discarded = discarded
-        self.undo_button.show()
-        self._show_result("下書きを消去しました。")
-        return True
-
-    def undo_discard(self) -> None:
-        if self._discarded is None:
-            return
-        draft, self._discarded = self._discarded, None
-        self.undo_button.hide()
-        self.apply_draft(draft)
-        self._show_result("消去した下書きを元に戻しました。")
 
     def open_confirm_here(self) -> OnTheSpotDialog | None:
         """The chief confirms the emergency request just submitted, on this PC."""

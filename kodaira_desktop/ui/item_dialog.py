@@ -1,16 +1,18 @@
 """One queued item: its entries and states, changeable only while nothing is sending.
 
-本文・日時を編集 changes the common text and the time in place (`compose.update_item` with
-the version the dialog read; if someone else changed the item first, the dialog says so and
-reloads it).
-投稿先・添付を変えて作り直す… loads the item into the composer instead (other channels or media: the
-old item is cancelled when the new one is queued). 取り消し cancels every entry.
+編集 changes the common text, the time, the category, the attachments and their alt texts in
+place (`compose.update_item` with the version the dialog read, checked as the composer checks;
+if someone else changed the item first, the dialog says so and reloads it). An approved
+emergency post that is changed is held at send time until the chief approves it again.
+投稿先を変えて作り直す… loads the item into the composer instead (other channels: the old item
+is cancelled when the new one is queued). 取り消し cancels every entry.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -37,6 +39,8 @@ from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui import prompts
 from kodaira_desktop.ui.channel_style import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, channel_label
 from kodaira_desktop.ui.channel_tab import counter_text, is_over_limit
+from kodaira_desktop.ui.composer_queueing import is_schedule_problem
+from kodaira_desktop.ui.item_content_editor import ItemContentEditor
 from kodaira_desktop.ui.queue_model import COLUMN_TEXT, EntryTableModel
 from kodaira_desktop.ui.schedule_picker import SchedulePicker
 from kodaira_desktop.ui.workers import TaskRunner
@@ -51,17 +55,29 @@ def may_change(item: Item) -> bool:
     return bool(states & EDITABLE_STATES) and states <= _NOT_SENDING
 
 
-def edit_request(item: Item, text: str, at: datetime) -> ComposeRequest:
-    """The item as queued, with a new common text and time (channels, per-channel texts,
-    title and category stay)."""
+def edit_request(
+    item: Item,
+    text: str,
+    at: datetime,
+    *,
+    category: str | None = None,
+    media: tuple[Path, ...] = (),
+    alt_texts: tuple[str, ...] = (),
+    image_urls: tuple[str, ...] = (),
+) -> ComposeRequest:
+    """The item as queued, with a new common text and time (channels, per-channel texts and
+    title stay; category and attachments as given, for `update_item(replace_attachments)`)."""
     live = [e for e in item.entries if e.state != EntryState.CANCELLED]
     return ComposeRequest(
         text=text,
         channels=tuple(e.channel_key for e in live),
         overrides={e.channel_key: e.text_override for e in live if e.text_override is not None},
         title=next((e.title for e in live if e.title), None),
-        category=item.category or "",
+        category=item.category or "" if category is None else category,
         at=at,
+        media=media,
+        alt_texts=alt_texts,
+        image_urls=image_urls,
     )
 
 
@@ -72,11 +88,22 @@ class SaveOutcome:
     conflict: str | None = None
 
 
-def save_item(ctx: AppContext, item_id: int, request: ComposeRequest, version: int) -> SaveOutcome:
+def save_item(
+    ctx: AppContext,
+    item_id: int,
+    request: ComposeRequest,
+    version: int,
+    *,
+    replace_attachments: bool = False,
+) -> SaveOutcome:
     """Worker-thread body: update in place; a refusal because the item changed meanwhile
     comes back with the item as it now is, any other refusal is raised."""
     try:
-        return SaveOutcome(compose.update_item(ctx, item_id, request, version))
+        return SaveOutcome(
+            compose.update_item(
+                ctx, item_id, request, version, replace_attachments=replace_attachments
+            )
+        )
     except ServiceError as error:
         fresh = compose.get_item(ctx, item_id)
         if fresh.version == version and may_change(fresh):
@@ -132,11 +159,20 @@ class ItemDialog(QDialog):
         self.counters.setWordWrap(True)
         self.counters.hide()
         self._platforms = {c.key: c.platform for c in queries.channels(ctx)}
+        self.content = ItemContentEditor()
+        self.content.changed.connect(self._update_buttons)
+        self.content.hide()
+        self.approval_note = QLabel()
+        self.approval_note.setWordWrap(True)
+        self.approval_note.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.approval_note.hide()
         self._build_buttons()
         editor = QVBoxLayout()
         editor.addWidget(self.text, 1)
         editor.addWidget(self.counters)
         editor.addWidget(self.override_note)
+        editor.addWidget(self.content)
+        editor.addWidget(self.approval_note)
         top = QHBoxLayout()
         top.addLayout(editor, 1)
         top.addWidget(self.picker)
@@ -151,15 +187,16 @@ class ItemDialog(QDialog):
         self.resize(760, 420)
 
     def _build_buttons(self) -> None:
-        self.edit_button = QPushButton("本文・日時を編集")
+        self.edit_button = QPushButton("編集（本文・日時・分類・添付）")
         self.edit_button.setToolTip(
-            "この項目のまま、共通の本文と予約日時を変更します（投稿先・添付は変わりません）。"
+            "この項目のまま、共通の本文・予約日時・分類・添付ファイルと代替テキストを変更します"
+            "（投稿先は変わりません）。"
         )
         self.save_button = QPushButton("保存")
         self.stop_button = QPushButton("編集をやめる")
-        self.recreate_button = QPushButton("投稿先・添付を変えて作り直す…")
+        self.recreate_button = QPushButton("投稿先を変えて作り直す…")
         self.recreate_button.setToolTip(
-            "投稿先や添付ファイルを変えるときは、作成画面で新しい項目として予約し直します"
+            "投稿先を変えるときは、作成画面で新しい項目として予約し直します"
             "（予約すると元の項目は取り消されます）。"
         )
         self.cancel_button = QPushButton("予約を取り消す")
@@ -221,6 +258,7 @@ class ItemDialog(QDialog):
             and not busy
             and bool(self.text.toPlainText().strip())
             and self.picker.problem is None
+            and self._check_edit()
         )
         self.save_button.setText("保存しています…" if busy else "保存")
 
@@ -238,8 +276,18 @@ class ItemDialog(QDialog):
         self.text.textChanged.connect(self._update_counters)
         self.picker.set_chosen(min(e.scheduled_at for e in live))
         self.picker.show()
+        self.content.load(self.ctx, self.item)
+        self.content.show()
+        self.approval_note.setText(
+            "（注）緊急投稿として申請中・承認済みの項目です。内容を変えると、"
+            "課長の承認（署名）はその内容に対してやり直しになります。"
+            if any(e.state == EntryState.AWAITING_APPROVAL for e in live)
+            or queries.has_approved_override(self.ctx, self.item.id)
+            else ""
+        )
+        self.approval_note.setVisible(bool(self.approval_note.text()))
         self.override_note.setVisible(bool(self.override_note.text()))
-        self.resize(max(self.width(), 900), max(self.height(), 640))
+        self.resize(max(self.width(), 960), max(self.height(), 860))
         self.text.setFocus()
         self.counters.show()
         self._update_counters()
@@ -273,6 +321,8 @@ class ItemDialog(QDialog):
         self.counters.hide()
         self.picker.hide()
         self.override_note.hide()
+        self.content.hide()
+        self.approval_note.hide()
         self._update_buttons()
 
     def save(self) -> None:
@@ -280,12 +330,41 @@ class ItemDialog(QDialog):
         if not self.editing or at is None:
             return
         ctx, item_id, version = self.ctx, self.item.id, self.item.version
-        request = edit_request(self.item, self.text.toPlainText(), at)
+        request = self.edited_request(at)
         self.message.clear()
         self.runner.start(
-            lambda: save_item(ctx, item_id, request, version), self._saved, self._save_failed
+            lambda: save_item(ctx, item_id, request, version, replace_attachments=True),
+            self._saved,
+            self._save_failed,
         )
         self._update_buttons()
+
+    def edited_request(self, at: datetime) -> ComposeRequest:
+        return edit_request(
+            self.item,
+            self.text.toPlainText(),
+            at,
+            category=self.content.category_text(),
+            media=self.content.media(),
+            alt_texts=self.content.alt_texts.alt_texts(),
+            image_urls=self.content.image_urls(),
+        )
+
+    def _check_edit(self) -> bool:
+        """The composer's check on the edited item (media decoded once, cached per file);
+        its problems are shown under the table."""
+        at = self.picker.shown_at()
+        if not self.editing or at is None:
+            return True
+        try:
+            result = compose.check(self.ctx, self.edited_request(at))
+        except ServiceError as error:
+            self.message.setText(str(error))
+            return False
+        problems = [p for p in result.problems if not is_schedule_problem(p)]
+        problems += [p for found in result.channel_problems.values() for p in found]
+        self.message.setText("\n".join(f"・{p}" for p in dict.fromkeys(problems)))
+        return not problems
 
     def _saved(self, outcome: SaveOutcome) -> None:
         self.stop_editing()

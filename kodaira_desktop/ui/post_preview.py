@@ -70,7 +70,7 @@ class PostPreview(QFrame):
             )
         self.images = QHBoxLayout()
         self.images.setSpacing(4)
-        self._shown_images: list[Path] | None = None
+        self._shown_images: tuple[list[Path], list[str]] | None = None
 
         layout = QVBoxLayout(self)
         if channel.platform == "youtube":
@@ -86,7 +86,12 @@ class PostPreview(QFrame):
         self.title.setVisible(channel.platform == "youtube")
 
     def set_content(
-        self, text: str, media: list[Path], title: str | None = None, line_urls: int = 0
+        self,
+        text: str,
+        media: list[Path],
+        title: str | None = None,
+        line_urls: int = 0,
+        alt_texts: dict[Path, str] | None = None,
     ) -> None:
         shown = text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
         self.body.setText(html.escape(shown).replace("\n", "<br>") or "（本文なし）")
@@ -94,7 +99,8 @@ class PostPreview(QFrame):
             videos = [p for p in media if p.suffix.lower() in (".mp4", ".mov", ".m4v", ".qt")]
             self.video_frame.setText(f"▶  {videos[0].name}" if videos else "▶  動画が未選択です")
             self.title.setText(title or "（タイトル未入力）")
-        self._show_images(self._images_for(media, line_urls))
+        images = self._images_for(media, line_urls)
+        self._show_images(images, [(alt_texts or {}).get(p, "") for p in images])
 
     def _images_for(self, media: list[Path], line_urls: int) -> list[Path]:
         images = [
@@ -106,17 +112,32 @@ class PostPreview(QFrame):
             return images[:line_urls]
         return images[:4] if self.channel.platform == "x" else images
 
-    def _show_images(self, images: list[Path]) -> None:
-        if images == self._shown_images:
+    def _show_images(self, images: list[Path], alts: list[str]) -> None:
+        """Each image's thumbnail with its 代替テキスト under it (「ALT なし」 when missing)."""
+        if (images, alts) == self._shown_images:
             return
-        self._shown_images = images
+        self._shown_images = (images, alts)
         while self.images.count():
             taken = self.images.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None:
+                widget.setParent(None)  # gone from the card at once
                 widget.deleteLater()
-        for path in images:
+        for path, alt in zip(images, alts, strict=True):
+            cell = QWidget()
+            column = QVBoxLayout(cell)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(1)
             label = QLabel()
             label.setPixmap(thumbnail(path, PREVIEW_THUMB))
-            self.images.addWidget(label)
+            label.setAccessibleName(alt or path.name)
+            caption = QLabel(f"ALT: {alt}" if alt else "ALT なし")
+            caption.setObjectName("altCaption")
+            caption.setFixedWidth(PREVIEW_THUMB + 8)
+            caption.setWordWrap(True)
+            caption.setToolTip(alt)
+            caption.setStyleSheet(f"font-size: 10px; color: {'#424242' if alt else '#c62828'};")
+            column.addWidget(label)
+            column.addWidget(caption)
+            self.images.addWidget(cell)
         self.images.addStretch(1)

@@ -96,3 +96,38 @@ def test_a_row_with_more_cells_than_the_header_is_refused(
     rows = csv_io.check_text(office, content, tmp_path).rows
     assert [row.ok for row in rows] == [False, True]  # an empty trailing cell is harmless
     assert "列が多い" in rows[0].reason()
+
+
+def test_per_channel_texts_are_exported_and_imported_back(
+    office: AppContext, tmp_path: Path
+) -> None:
+    content = (
+        "日時,媒体,本文,本文_x-city,text_facebook\n"
+        "2026/12/01 9:00,x-city;facebook;line,共通の本文,Xだけの短い本文,\n"
+        "2026/12/02 9:00,facebook,共通,,Facebook の本文\n"
+    )
+    checked = csv_io.check_text(office, content, tmp_path)
+    assert checked.ok, [r.reason() for r in checked.rows]
+    first, _second = csv_io.import_checked(office, checked)
+    texts = {e.channel_key: e.text for e in compose.get_item(office, first).entries}
+    assert texts == {"x-city": "Xだけの短い本文", "facebook": "共通の本文", "line": "共通の本文"}
+
+    exported = csv_io.export_rows(office, None, None)
+    assert exported.header[-2:] == ["本文_facebook", "本文_x-city"]
+    assert [row[-2:] for row in exported] == [["", "Xだけの短い本文"], ["Facebook の本文", ""]]
+    again = tmp_path / "again.csv"
+    csv_io.write_atomically(again, csv_io.export_csv(exported))
+    reread = csv_io.check_csv(office, again)
+    assert reread.ok, [r.reason() for r in reread.rows]
+    assert [r.request.overrides if r.request else None for r in reread.rows] == [
+        {"x-city": "Xだけの短い本文"},
+        {"facebook": "Facebook の本文"},
+    ]
+
+
+def test_a_channel_text_for_a_channel_not_in_the_row_is_refused(
+    office: AppContext, tmp_path: Path
+) -> None:
+    content = "日時,媒体,本文,本文_line\n2026/12/01 9:00,x-city,共通,LINEの本文\n"
+    [row] = csv_io.check_text(office, content, tmp_path).rows
+    assert "列「本文_line」に本文がありますが、媒体に line がありません" in row.reason()

@@ -92,16 +92,17 @@ def test_a_stale_version_shows_the_message_and_reloads(
 def test_a_refused_edit_stays_open_for_correction(
     qtbot: QtBot, window: MainWindow, ctx: AppContext
 ) -> None:
+    """The composer's check runs on the edit: 保存 stays off and the reason is shown."""
     item_id = queue_item(ctx, "短いお知らせ", "x-city")
     dialog = open_for_editing(qtbot, window, item_id)
     retype(qtbot, dialog, "長" * 300)  # over X's 280
-    failed = []
-    dialog.runner.idle.connect(lambda: failed.append(dialog.message.text()))
-    click(qtbot, dialog.save_button)
-    qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
-    assert "保存できませんでした" in dialog.message.text()
+    assert not dialog.save_button.isEnabled()
+    assert "上限 280 を 320 超えています" in dialog.message.text()
     assert dialog.editing
     assert dialog.text.toPlainText() == "長" * 300
+    retype(qtbot, dialog, "長" * 100)
+    assert dialog.save_button.isEnabled()
+    assert dialog.message.text() == ""
     assert compose.get_item(ctx, item_id).text == "短いお知らせ"
 
 

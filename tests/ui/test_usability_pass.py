@@ -450,8 +450,8 @@ def test_the_item_dialog_says_which_change_is_which_and_counts_while_editing(
     item_id = int(composer.result_label.text().split("#")[1].split("、")[0])
     dialog = window.open_item(item_id)
     assert dialog is not None
-    assert dialog.edit_button.text() == "本文・日時を編集"
-    assert dialog.recreate_button.text() == "投稿先・添付を変えて作り直す…"
+    assert dialog.edit_button.text() == "編集（本文・日時・分類・添付）"
+    assert dialog.recreate_button.text() == "投稿先を変えて作り直す…"
     click(qtbot, dialog.edit_button)
     assert dialog.counters.isVisible()
     assert "小平市公式 X：12 / 280" in dialog.counters.text()

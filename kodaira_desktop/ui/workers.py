@@ -21,6 +21,18 @@ from kodaira_desktop.ui.wording import for_window
 
 log = logging.getLogger(__name__)
 
+#: Most tasks wait on the database or a service (a live credential check may wait its whole
+#: timeout), not on the CPU: Qt's default of one thread per core would let two slow checks on
+#: a 2-core office PC hold up every month, page and list the window loads meanwhile.
+MIN_POOL_THREADS = 8
+
+
+def shared_pool() -> QThreadPool:
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_POOL_THREADS:
+        pool.setMaxThreadCount(MIN_POOL_THREADS)
+    return pool
+
 
 class _TaskSignals(QObject):
     succeeded = Signal(int, object)
@@ -70,7 +82,7 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
+        self._pool = pool or shared_pool()
         self._signals = _TaskSignals(self)
         queued = Qt.ConnectionType.QueuedConnection
         self._signals.succeeded.connect(self._deliver_success, queued)

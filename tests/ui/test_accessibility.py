@@ -66,7 +66,7 @@ def test_every_control_of_the_staff_tabs_is_reached_and_named(window: MainWindow
 
 def test_every_control_of_the_chief_tabs_is_reached_and_named(chief_window: MainWindow) -> None:
     reached = check_every_tab(chief_window)
-    assert {"課長の確認", "チャンネル", "職員", "監査ログ"} <= set(reached)
+    assert {"課長の確認", "チャンネル", "管理", "監査ログ"} <= set(reached)
     assert all(count >= 1 for count in reached.values()), reached
 
 

@@ -53,3 +53,19 @@ def test_an_unexpected_error_is_reported_not_swallowed(qtbot: QtBot) -> None:
     with qtbot.waitSignal(runner.idle):
         runner.start(work, lambda _: None, failures.append)
     assert failures == ["予期しないエラーが発生しました：disk full"]
+
+
+def test_a_slow_task_does_not_hold_up_the_others(qtbot: QtBot) -> None:
+    """Two checks waiting on a slow service (as many as a 2-core PC has cores) and a page
+    load started after them: the load is delivered while the checks still wait."""
+    runner = TaskRunner()
+    release = threading.Event()
+    loaded: list[str] = []
+    for _ in range(2):
+        runner.start(lambda: release.wait(30), lambda _: None, lambda _: None)
+    try:
+        runner.start(lambda: "page", loaded.append, lambda _: None)
+        qtbot.waitUntil(lambda: loaded == ["page"], timeout=5_000)
+    finally:
+        release.set()
+        runner.wait()

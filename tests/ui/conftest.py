@@ -19,6 +19,7 @@ from kodaira_desktop.dispatch.clock import FakeClock
 from kodaira_desktop.services import accounts
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import MainWindow
+from tests.support.postgres import PostgresServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -118,3 +119,15 @@ def sample_png(tmp_path: Path) -> Path:
     image.fill(QColor("#3b7d4f"))
     assert image.save(str(path))
     return path
+
+
+@pytest.fixture
+def empty_postgres(postgres_server: PostgresServer) -> Iterator[tuple[str, str]]:
+    """(URL without the password, the password) of a new, empty database on the test server:
+    what IT hands the section for the first-run wizard's 共有サーバー."""
+    name = postgres_server.create_database()
+    try:
+        url = postgres_server.url(name).replace(f":{postgres_server.password}@", "@")
+        yield url, postgres_server.password
+    finally:
+        postgres_server.drop_database(name)

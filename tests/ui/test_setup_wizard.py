@@ -17,7 +17,6 @@ from kodaira_desktop.security.secrets import SecretStore, backend_from_env
 from kodaira_desktop.services import accounts
 from kodaira_desktop.services.context import DATABASE_PASSWORD_SECRET, AppContext
 from kodaira_desktop.ui.setup_wizard import PAGE_CHIEF, PAGE_DONE, PAGE_JOIN, PAGE_LOCATION
-from tests.support.postgres import PostgresServer
 from tests.ui.conftest import WEDNESDAY_MORNING
 from tests.ui.setup_steps import (
     CHIEF_DISPLAY,
@@ -46,17 +45,6 @@ def pc(clock: FakeClock) -> Iterator[AppContext]:
     ctx = new_context(clock=clock)
     yield ctx
     ctx.close()
-
-
-@pytest.fixture
-def empty_postgres(postgres_server: PostgresServer) -> Iterator[tuple[str, str]]:
-    """(URL without the password, the password) of a new, empty database."""
-    name = postgres_server.create_database()
-    try:
-        url = postgres_server.url(name).replace(f":{postgres_server.password}@", "@")
-        yield url, postgres_server.password
-    finally:
-        postgres_server.drop_database(name)
 
 
 def files_under(*folders: Path) -> list[Path]:

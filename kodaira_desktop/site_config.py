@@ -10,11 +10,8 @@ Windows installers run to write the folder; it is not one of the app's commands.
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import sys
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +55,8 @@ def read_site_config(folder: Path) -> dict[str, object]:
         return {}
     except OSError as error:
         raise SiteConfigError(f"cannot read {path}: {error.strerror}") from error
+    import tomllib  # only when there is a file: start-up without one skips the parser
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -166,6 +165,8 @@ def write_site_config(
             raise SiteConfigError(f"{trust_root} is not a file")
         target = folder / TRUST_ROOT_NAME
         partial = target.with_suffix(".toml.part")
+        import shutil
+
         shutil.copyfile(trust_root, partial)  # not copy2: Wine lacks CopyFile2
         os.replace(partial, target)
     if database_url is not None:
@@ -189,6 +190,8 @@ def write_site_config(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The installers' step: write the machine-wide settings given on their command line."""
+    import argparse
+
     from kodaira_desktop.paths import resolve_paths
 
     parser = argparse.ArgumentParser(prog="python -m kodaira_desktop.site_config")

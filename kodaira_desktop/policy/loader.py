@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -55,6 +54,8 @@ class _Parser:
         return None
 
     def config(self) -> PolicyConfig:
+        import tomllib  # parsed on a start-up worker, after the first paint
+
         try:
             document = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from kodaira_desktop.services.context import AppContext, ServiceError
 from kodaira_desktop.ui.help_menu import install_help_menu
@@ -103,25 +103,26 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        app = QApplication.instance()
-        if not self._painted and app is not None:
-            app.installEventFilter(self)  # until the first paint of this window or a child
+        if not self._painted:  # until the first paint of the frame
+            for widget in self._first_painted_widgets():
+                widget.installEventFilter(self)
         if self.is_built:
             self.dispatch.start()  # the GUI's dispatcher runs while the window is open
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (
-            not self._painted
-            and event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and (watched is self or self.isAncestorOf(watched))
-        ):
+        if not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True
-            app = QApplication.instance()
-            if app is not None:
-                app.removeEventFilter(self)
+            for widget in self._first_painted_widgets():
+                widget.removeEventFilter(self)
             QTimer.singleShot(0, self.firstPainted.emit)  # once this paint is done
         return super().eventFilter(watched, event)
+
+    def _first_painted_widgets(self) -> tuple[QWidget, ...]:
+        """What the first frame paints. Watched one by one, never through an application-wide
+        filter: that would run Python for every event of the application, including those sent
+        while Qt deletes an older window's widgets (the wizard's, or a replaced window's), and
+        PySide's deferred deletions run on that re-entry could deadlock inside the destructor."""
+        return (self, self.tabs, self.tabs.tabBar())
 
     def _load_after_paint(self) -> None:
         """On a worker: the calendar's module, the holiday tables its grid paints, the acting

@@ -186,6 +186,12 @@ class Composer(ComposerDrafts):
         self._check_timer.start()
         self._save_timer.start()
 
+    def shut_down(self) -> None:
+        """The window is closing: keep the draft, and check nothing more (the database may
+        be gone by the time a pending check would run)."""
+        self.flush_draft()
+        self._check_timer.stop()
+
     def run_check(self) -> ComposeCheck | None:
         self._check_timer.stop()
         try:

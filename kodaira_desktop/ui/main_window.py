@@ -397,5 +397,5 @@ class MainWindow(QMainWindow):
             self._timer.stop()
             self.oversight.stop()
         if self.composer is not None:
-            self.composer.flush_draft()
+            self.composer.shut_down()
         self.runner.wait()

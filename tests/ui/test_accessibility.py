@@ -169,3 +169,58 @@ def test_the_filters_and_table_are_walked_in_reading_order(
     tabs.setCurrentIndex(index)
     page = tabs.widget(index)
     assert out_of_reading_order(focus_chain(page), page) == []
+
+
+def test_each_admin_section_is_reached_and_named(chief_window: MainWindow, qtbot: QtBot) -> None:
+    from tests.ui.admin_steps import admin_tab
+
+    admin = admin_tab(chief_window)
+    chief_window.tabs.setCurrentWidget(admin)
+    reached = {}
+    for index in range(admin.sections.count()):
+        title = admin.sections.tabText(index)
+        view = admin.open_section(title)
+        qtbot.waitUntil(lambda: not chief_window.runner.busy)
+        assert unnamed(view) == [], f"管理 → {title}: controls without a name"
+        reached[title] = len(focus_chain(view))
+    assert set(reached) == {"職員", "認証情報", "配信PC"}, reached
+    assert all(count >= 1 for count in reached.values()), reached
+
+
+def test_the_unregistered_screen(qtbot: QtBot, database_file: Path, clock: FakeClock) -> None:
+    ctx = make_context(database_file, clock, login="suzuki")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: not window.runner.busy)
+        panel = window.tabs.widget(0)
+        assert unnamed(panel) == []
+        names = [spoken_name(w) for w in focus_chain(panel)]
+        assert any("コピー" in name for name in names), names
+    finally:
+        window.shut_down()
+        ctx.close()
+
+
+def test_every_page_of_the_first_run_wizard(qtbot: QtBot, clock: FakeClock) -> None:
+    from tests.ui.setup_steps import new_context, press_next, start, wizard_of
+
+    pc = new_context(clock=clock)
+    flow = start(qtbot, pc)
+    wizard = wizard_of(qtbot, flow)
+    try:
+        seen = []
+        for step in range(2):  # この PC → the first chief
+            page = wizard.currentPage()
+            assert unnamed(page) == [], f"{page.title()}: controls without a name"
+            seen.append(len(focus_chain(page)))
+            if step == 0:
+                assert press_next(qtbot, wizard)
+        assert all(count >= 1 for count in seen), seen
+        wizard.join_page.show()  # the second PC's page, its controls as the user meets them
+        assert unnamed(wizard.join_page) == []
+    finally:
+        wizard.reject()
+        flow.shut_down()
+        pc.close()

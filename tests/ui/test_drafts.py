@@ -56,6 +56,22 @@ def test_the_draft_comes_back_after_the_window_is_destroyed(
     close_window(second)
 
 
+def test_a_closed_window_checks_nothing_more(
+    qtbot: QtBot, database_file: Path, clock: FakeClock
+) -> None:
+    """Typing leaves a check pending; closing keeps the draft and cancels the check, which
+    would otherwise run later against a database that may be gone."""
+    window = open_window(qtbot, database_file, clock)
+    composer = window.composer
+    assert composer is not None
+    input_text(qtbot, composer.text_edit, "閉じる直前")
+    assert composer.check_pending
+    window.shut_down()
+    assert not composer.check_pending
+    assert DraftStore(window.ctx.paths.drafts_dir, window.ctx.login).load() is not None
+    window.close()
+
+
 def test_a_crash_after_the_autosave_loses_nothing(
     qtbot: QtBot, database_file: Path, clock: FakeClock
 ) -> None:

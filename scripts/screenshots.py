@@ -82,17 +82,7 @@ def _sample_image(path: Path, colour: str, caption: str) -> Path:
     return path
 
 
-def _seed(chief: AppContext, ctx: AppContext, clock: FakeClock, folder: Path) -> None:
-    accounts.initialize(chief, "chief", PASSWORD, "秘書広報課長")
-    accounts.add_user(
-        chief,
-        "tanaka",
-        "staff",
-        "x-city,x-mayor,line,facebook,youtube",
-        display_name="田中 花子",
-        chief_password=PASSWORD,
-        new_password=None,
-    )
+def _seed(ctx: AppContext, clock: FakeClock, folder: Path) -> None:
     photo = _sample_image(folder / "kodaira-festival.png", "#3b7d4f", "小平市民まつり")
     clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=JST))  # queue them "yesterday"
     for at, channels, text in SAMPLES:
@@ -128,9 +118,11 @@ def _seed(chief: AppContext, ctx: AppContext, clock: FakeClock, folder: Path) ->
 
 
 @contextmanager
-def seeded_office() -> Iterator[tuple[QApplication, AppContext, AppContext, Path]]:
-    """The Qt application, the chief's and tanaka's contexts on a seeded throw-away database,
-    and its folder (for the sample files)."""
+def office(
+    channels: str = "x-city,x-mayor,line,facebook,youtube",
+) -> Iterator[tuple[QApplication, AppContext, AppContext, Path]]:
+    """The Qt application, the chief's and tanaka's (staff of ``channels``) contexts on a
+    throw-away database at the fixed clock, and its folder (for sample files)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -140,13 +132,27 @@ def seeded_office() -> Iterator[tuple[QApplication, AppContext, AppContext, Path
         database = f"sqlite:///{folder / 'queue.sqlite3'}"
         clock = FakeClock(NOW)
         chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
+        accounts.initialize(chief, "chief", PASSWORD, "秘書広報課長")
+        accounts.add_user(
+            chief, "tanaka", "staff", channels, display_name="田中 花子",
+            chief_password=PASSWORD, new_password=None,
+        )  # fmt: skip
         ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
-        _seed(chief, ctx, clock, folder)
         try:
             yield app, chief, ctx, folder
         finally:
             chief.close()
             ctx.close()
+
+
+@contextmanager
+def seeded_office() -> Iterator[tuple[QApplication, AppContext, AppContext, Path]]:
+    """``office()`` with the month's sample entries queued, published and failed."""
+    with office() as (app, chief, ctx, folder):
+        clock = ctx.clock
+        assert isinstance(clock, FakeClock)
+        _seed(ctx, clock, folder)
+        yield app, chief, ctx, folder
 
 
 def main() -> int:

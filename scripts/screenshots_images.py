@@ -9,22 +9,19 @@ Same fixed clock as scripts/screenshots.py (Wednesday 25 November 2026, 10:00 JS
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kodaira_desktop.dispatch.clock import FakeClock
-from kodaira_desktop.services import accounts, compose
+from kodaira_desktop.services import compose
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import TAB_COMPOSER, MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import JST, NOW, OUT, PASSWORD, _environment, _sample_image
+from screenshots import JST, OUT, _sample_image, office
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.samples import photo_exif
@@ -43,26 +40,7 @@ def _panorama(path: Path) -> Path:
 
 
 def main() -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    with tempfile.TemporaryDirectory(prefix="kodaira-shots-") as temp:
-        folder = Path(temp)
-        env = _environment(folder)
-        database = f"sqlite:///{folder / 'queue.sqlite3'}"
-        clock = FakeClock(NOW)
-        chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
-        accounts.initialize(chief, "chief", PASSWORD, "秘書広報課長")
-        accounts.add_user(
-            chief,
-            "tanaka",
-            "staff",
-            "x-city,line,facebook",
-            display_name="田中 花子",
-            chief_password=PASSWORD,
-            new_password=None,
-        )
-        ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
+    with office("x-city,line,facebook") as (app, _chief, ctx, folder):
         poster = _sample_image(folder / "poster.png", "#8e3b5f", "市民まつり")
         stage = _sample_image(folder / "stage.png", "#3b5f8e", "ステージ")
         item_id = compose.submit(
@@ -77,8 +55,6 @@ def main() -> int:
             ),
         ).item_id
         _render(app, ctx, _panorama(folder / "玉川上水の眺め.jpg"), item_id, stage)
-        ctx.close()
-        chief.close()
     return 0
 
 

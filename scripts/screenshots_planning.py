@@ -8,22 +8,19 @@ Same fixed clock as scripts/screenshots.py (Wednesday 25 November 2026, 10:00 JS
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kodaira_desktop.dispatch.clock import FakeClock
-from kodaira_desktop.services import accounts, templates
+from kodaira_desktop.services import templates
 from kodaira_desktop.services.context import AppContext
 from kodaira_desktop.ui.main_window import TAB_COMPOSER, TAB_TABLE, MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import JST, NOW, OUT, PASSWORD, _environment, _sample_image
+from screenshots import JST, OUT, _sample_image, office
 
 PLAN = (
     "日時,媒体,本文,分類\r\n"
@@ -36,25 +33,7 @@ PLAN = (
 
 
 def main() -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    with tempfile.TemporaryDirectory(prefix="kodaira-shots-") as temp:
-        folder = Path(temp)
-        env = _environment(folder)
-        database = f"sqlite:///{folder / 'queue.sqlite3'}"
-        clock = FakeClock(NOW)
-        chief = AppContext.create(database=database, login="chief", environ=env, clock=clock)
-        accounts.initialize(chief, "chief", PASSWORD, "秘書広報課長")
-        accounts.add_user(
-            chief,
-            "tanaka",
-            "staff",
-            "x-city,line,facebook",
-            display_name="田中 花子",
-            chief_password=PASSWORD,
-            new_password=None,
-        )
+    with office("x-city,line,facebook") as (app, chief, ctx, folder):
         templates.save(
             chief,
             "休日診療",
@@ -62,13 +41,10 @@ def main() -> int:
             ("x-city", "line"),
             "健康・福祉",
         )
-        ctx = AppContext.create(database=database, login="tanaka", environ=env, clock=clock)
         plan = folder / "12月の投稿計画.csv"
         plan.write_bytes(PLAN.encode("cp932"))
         photo = _sample_image(folder / "clinic.png", "#3b7d4f", "休日診療")
         _render(app, ctx, plan, photo)
-        ctx.close()
-        chief.close()
     return 0
 
 

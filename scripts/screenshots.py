@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -163,20 +163,33 @@ def main() -> int:
     return 0
 
 
-def _render(app: QApplication, ctx: AppContext, folder: Path) -> None:
+def shown_window(app: QApplication, ctx: AppContext) -> MainWindow:
+    """The main window at the pictures' size, shown, its start-up loads in."""
     window = MainWindow(ctx)
     window.resize(1400, 900)
     window.show()
     window.runner.wait()
     app.processEvents()
-    composer = window.composer
-    assert composer is not None
+    return window
+
+
+def shooter(app: QApplication, window: MainWindow) -> Callable[[QWidget, str], None]:
+    """Saves a widget's picture under OUT once the window's background answers are in."""
 
     def shot(widget: QWidget, name: str) -> None:
         window.runner.wait()  # background answers (the LINE quota …) are in
         app.processEvents()
         widget.grab().save(str(OUT / name))
         print(f"wrote {OUT / name}")
+
+    return shot
+
+
+def _render(app: QApplication, ctx: AppContext, folder: Path) -> None:
+    window = shown_window(app, ctx)
+    composer = window.composer
+    assert composer is not None
+    shot = shooter(app, window)
 
     # 1. An empty composer (the default slot, nothing chosen yet).
     window.tabs.setCurrentIndex(TAB_COMPOSER)

@@ -14,14 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kodaira_desktop.services import compose
 from kodaira_desktop.services.context import AppContext
-from kodaira_desktop.ui.main_window import TAB_COMPOSER, MainWindow
+from kodaira_desktop.ui.main_window import TAB_COMPOSER
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import JST, OUT, _sample_image, office
+from screenshots import JST, _sample_image, office, shooter, shown_window
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.samples import photo_exif
@@ -59,18 +59,8 @@ def main() -> int:
 
 
 def _render(app: QApplication, ctx: AppContext, panorama: Path, item_id: int, stage: Path) -> None:
-    window = MainWindow(ctx)
-    window.resize(1400, 900)
-    window.show()
-
-    def shot(widget: QWidget, name: str) -> None:
-        window.runner.wait()
-        app.processEvents()
-        widget.grab().save(str(OUT / name))
-        print(f"wrote {OUT / name}")
-
-    window.runner.wait()
-    app.processEvents()
+    window = shown_window(app, ctx)
+    shot = shooter(app, window)
     composer = window.composer
     assert composer is not None
     window.tabs.setCurrentIndex(TAB_COMPOSER)

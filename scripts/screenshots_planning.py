@@ -13,14 +13,14 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kodaira_desktop.services import templates
 from kodaira_desktop.services.context import AppContext
-from kodaira_desktop.ui.main_window import TAB_COMPOSER, TAB_TABLE, MainWindow
+from kodaira_desktop.ui.main_window import TAB_COMPOSER, TAB_TABLE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import JST, OUT, _sample_image, office
+from screenshots import JST, _sample_image, office, shooter, shown_window
 
 PLAN = (
     "日時,媒体,本文,分類\r\n"
@@ -49,18 +49,8 @@ def main() -> int:
 
 
 def _render(app: QApplication, ctx: AppContext, plan: Path, photo: Path) -> None:
-    window = MainWindow(ctx)
-    window.resize(1400, 900)
-    window.show()
-
-    def shot(widget: QWidget, name: str) -> None:
-        window.runner.wait()
-        app.processEvents()
-        widget.grab().save(str(OUT / name))
-        print(f"wrote {OUT / name}")
-
-    window.runner.wait()
-    app.processEvents()
+    window = shown_window(app, ctx)
+    shot = shooter(app, window)
     window.tabs.setCurrentIndex(TAB_TABLE)
     dialog = window.table.csv_actions.open_import(plan)
     window.runner.wait()
